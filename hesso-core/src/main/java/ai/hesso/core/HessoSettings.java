@@ -1,0 +1,230 @@
+package ai.hesso.core;
+
+import ai.hesso.core.cric.CricSettings;
+import ai.hesso.core.saliency.SaliencyMix;
+import ai.hesso.core.schedule.PruningSchedule;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The pruning settings of HESSO: target, schedule, saliency mix, {@code groupDivisible} and,
+ * optionally, CRIC. Immutable; build with {@link #builder()}.
+ *
+ * <p>With CRIC the redundant channels are identified by the corrective cycles instead of the
+ * periods, so {@code startPruningStep}, {@code pruningSteps} and {@code pruningPeriods} are not
+ * used and need not be set.
+ */
+public final class HessoSettings {
+
+    private final double targetGroupSparsity;
+    private final PruningSchedule schedule;
+    private final int groupDivisible;
+    private final SaliencyMix saliency;
+    private final CricSettings cric;
+
+    private HessoSettings(Builder builder, PruningSchedule schedule) {
+        this.targetGroupSparsity = builder.targetGroupSparsity;
+        this.schedule = schedule;
+        this.groupDivisible = builder.groupDivisible;
+        this.saliency = builder.saliency;
+        this.cric = builder.cric;
+    }
+
+    /**
+     * Starts a builder. Defaults: target group sparsity 0.5, no warm-up, one period, {@code
+     * groupDivisible = 1}, the default saliency mix, no CRIC; {@code pruningSteps} must be set
+     * unless CRIC is used.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the fraction of prunable channels to prune, in {@code [0, 1)}.
+     *
+     * @return the target group sparsity {@code s}
+     */
+    public double targetGroupSparsity() {
+        return targetGroupSparsity;
+    }
+
+    /**
+     * Returns the period schedule; empty with CRIC.
+     *
+     * @return the schedule
+     */
+    public Optional<PruningSchedule> schedule() {
+        return Optional.ofNullable(schedule);
+    }
+
+    /**
+     * Returns the multiple that each node group's remaining channel count is rounded up to.
+     *
+     * @return {@code groupDivisible}, at least 1
+     */
+    public int groupDivisible() {
+        return groupDivisible;
+    }
+
+    /**
+     * Returns the saliency mix.
+     *
+     * @return the mix
+     */
+    public SaliencyMix saliency() {
+        return saliency;
+    }
+
+    /**
+     * Returns the CRIC settings, when CRIC is on.
+     *
+     * @return the settings, or empty for plain HESSO
+     */
+    public Optional<CricSettings> cric() {
+        return Optional.ofNullable(cric);
+    }
+
+    /**
+     * Returns the target {@code K = floor(N * min(s, 0.999))} for {@code N} prunable channels.
+     *
+     * @param prunableChannels N
+     * @return K
+     */
+    public int targetChannels(int prunableChannels) {
+        return (int) Math.floor(prunableChannels * Math.min(targetGroupSparsity, 0.999));
+    }
+
+    @Override
+    public String toString() {
+        return "HessoSettings[targetGroupSparsity="
+                + targetGroupSparsity
+                + ", schedule="
+                + schedule
+                + ", groupDivisible="
+                + groupDivisible
+                + ", saliency={"
+                + saliency
+                + "}, cric="
+                + cric
+                + "]";
+    }
+
+    /** Builds {@link HessoSettings}: {@code setX} for required settings, {@code optX} otherwise. */
+    public static final class Builder {
+        private double targetGroupSparsity = 0.5;
+        private int startPruningStep;
+        private Integer pruningSteps;
+        private int pruningPeriods = 1;
+        private int groupDivisible = 1;
+        private SaliencyMix saliency = SaliencyMix.defaults();
+        private CricSettings cric;
+
+        private Builder() {}
+
+        /**
+         * Sets the fraction of prunable channels to prune.
+         *
+         * @param sparsity in {@code [0, 1)}; 0 makes the optimizer its plain variant
+         * @return this builder
+         */
+        public Builder optTargetGroupSparsity(double sparsity) {
+            this.targetGroupSparsity = sparsity;
+            return this;
+        }
+
+        /**
+         * Sets the warm-up: the step at which pruning may start.
+         *
+         * @param step at least 0
+         * @return this builder
+         */
+        public Builder optStartPruningStep(int step) {
+            this.startPruningStep = step;
+            return this;
+        }
+
+        /**
+         * Sets the number of steps over which all pruning periods run.
+         *
+         * @param steps at least {@code pruningPeriods}
+         * @return this builder
+         */
+        public Builder setPruningSteps(int steps) {
+            this.pruningSteps = steps;
+            return this;
+        }
+
+        /**
+         * Sets the number of pruning periods {@code P}.
+         *
+         * @param periods at least 1
+         * @return this builder
+         */
+        public Builder optPruningPeriods(int periods) {
+            this.pruningPeriods = periods;
+            return this;
+        }
+
+        /**
+         * Sets the multiple that remaining channel counts are rounded up to.
+         *
+         * @param q at least 1
+         * @return this builder
+         */
+        public Builder optGroupDivisible(int q) {
+            this.groupDivisible = q;
+            return this;
+        }
+
+        /**
+         * Sets the saliency mix.
+         *
+         * @param mix the mix, e.g. {@link SaliencyMix#taylorOnly()}
+         * @return this builder
+         */
+        public Builder optSaliency(SaliencyMix mix) {
+            this.saliency = Objects.requireNonNull(mix, "saliency");
+            return this;
+        }
+
+        /**
+         * Turns CRIC on with these settings.
+         *
+         * @param settings the CRIC settings, or null for plain HESSO
+         * @return this builder
+         */
+        public Builder optCric(CricSettings settings) {
+            this.cric = settings;
+            return this;
+        }
+
+        /**
+         * Validates and builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the bad setting and the valid range
+         */
+        public HessoSettings build() {
+            if (!(targetGroupSparsity >= 0 && targetGroupSparsity < 1)) {
+                throw new IllegalArgumentException(
+                        "targetGroupSparsity must be in [0, 1), got " + targetGroupSparsity);
+            }
+            if (groupDivisible < 1) {
+                throw new IllegalArgumentException(
+                        "groupDivisible must be >= 1, got " + groupDivisible);
+            }
+            PruningSchedule schedule = null;
+            if (cric == null) {
+                if (pruningSteps == null) {
+                    throw new IllegalArgumentException(
+                            "pruningSteps is required without CRIC: call setPruningSteps(steps"
+                                    + " >= pruningPeriods), e.g. about a quarter of all steps");
+                }
+                schedule = new PruningSchedule(startPruningStep, pruningSteps, pruningPeriods);
+            }
+            return new HessoSettings(this, schedule);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package ai.hesso.core.cric;
+
+/** The running mean of every channel's saliency scores over the sampled steps. */
+public final class ScoreHistory {
+
+    private final double[] sums;
+    private int samples;
+
+    /**
+     * Creates an empty history.
+     *
+     * @param channels the number of channels N
+     */
+    public ScoreHistory(int channels) {
+        sums = new double[channels];
+    }
+
+    /**
+     * Adds one step's scores.
+     *
+     * @param scores one score per channel
+     */
+    public void add(double[] scores) {
+        if (scores.length != sums.length) {
+            throw new IllegalArgumentException(
+                    "expected " + sums.length + " scores, got " + scores.length);
+        }
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] += scores[i];
+        }
+        samples++;
+    }
+
+    /**
+     * Returns the number of steps added.
+     *
+     * @return the sample count
+     */
+    public int samples() {
+        return samples;
+    }
+
+    /**
+     * Returns the mean score of every channel (zeros before the first sample).
+     *
+     * @return a new array
+     */
+    public double[] means() {
+        double[] means = new double[sums.length];
+        if (samples > 0) {
+            for (int i = 0; i < means.length; i++) {
+                means[i] = sums[i] / samples;
+            }
+        }
+        return means;
+    }
+}

@@ -1,0 +1,115 @@
+package ai.hesso.core.schedule;
+
+/**
+ * When HESSO's pruning periods start and end; pure functions of the 1-based step {@code k}.
+ *
+ * <p>With warm-up {@code s = startPruningStep}, {@code P = pruningPeriods} and period length {@code
+ * Tp = pruningSteps / P} (integer division), a period starts at every step {@code k >= s} with
+ * {@code (k - s - 1) mod Tp == 0}, until {@code P} periods have started; the offset inside a period
+ * is {@code t = (k - s) mod Tp}, and a period ends (its redundant channels become pruned) at {@code
+ * t == Tp - 1}. {@code mod} is the mathematical (floor) modulo, so with {@code Tp = 1} the first
+ * period starts at {@code k = s}; with {@code Tp > 1} it starts at {@code k = s + 1}, projects at
+ * offsets {@code 1 .. Tp - 1}, and the step with offset 0 between periods has no redundant
+ * channels.
+ *
+ * @param startPruningStep the warm-up {@code s}, in steps, at least 0
+ * @param pruningSteps the steps over which all periods run, at least {@code pruningPeriods}
+ * @param pruningPeriods the number of periods {@code P}, at least 1
+ */
+public record PruningSchedule(int startPruningStep, int pruningSteps, int pruningPeriods) {
+
+    /**
+     * Validates the settings.
+     *
+     * @param startPruningStep the warm-up, at least 0
+     * @param pruningSteps the steps of all periods, at least {@code pruningPeriods}
+     * @param pruningPeriods the number of periods, at least 1
+     */
+    public PruningSchedule {
+        if (startPruningStep < 0) {
+            throw new IllegalArgumentException(
+                    "startPruningStep must be >= 0, got " + startPruningStep);
+        }
+        if (pruningPeriods < 1) {
+            throw new IllegalArgumentException(
+                    "pruningPeriods must be >= 1, got " + pruningPeriods);
+        }
+        if (pruningSteps < pruningPeriods) {
+            throw new IllegalArgumentException(
+                    "pruningSteps must be >= pruningPeriods ("
+                            + pruningPeriods
+                            + ") so that each period lasts at least one step, got "
+                            + pruningSteps);
+        }
+    }
+
+    /**
+     * Returns the period length {@code Tp = pruningSteps / pruningPeriods}.
+     *
+     * @return Tp, at least 1
+     */
+    public int periodLength() {
+        return pruningSteps / pruningPeriods;
+    }
+
+    /**
+     * Whether a period starts at step {@code k}, given how many have started before it.
+     *
+     * @param step the 1-based step {@code k}
+     * @param periodsStarted the number of periods started before this step
+     * @return true when a new period starts
+     */
+    public boolean startsPeriod(int step, int periodsStarted) {
+        return step >= startPruningStep
+                && periodsStarted < pruningPeriods
+                && Math.floorMod(step - startPruningStep - 1, periodLength()) == 0;
+    }
+
+    /**
+     * Returns the offset {@code t = (k - s) mod Tp} of a step inside its period.
+     *
+     * @param step the 1-based step {@code k}
+     * @return t, in {@code [0, Tp)}
+     */
+    public int offset(int step) {
+        return Math.floorMod(step - startPruningStep, periodLength());
+    }
+
+    /**
+     * Whether the redundant channels of the current period become pruned after step {@code k}.
+     *
+     * @param step the 1-based step {@code k}
+     * @return true at {@code k >= s} with offset {@code Tp - 1}
+     */
+    public boolean endsPeriod(int step) {
+        return step >= startPruningStep && offset(step) == periodLength() - 1;
+    }
+
+    /**
+     * Returns the projection factor for the redundant rows at step {@code k}.
+     *
+     * @param step the 1-based step {@code k}
+     * @return {@code (Tp - t - 1) / (Tp - t)}
+     */
+    public double projectionFactor(int step) {
+        return Projection.factor(periodLength(), offset(step));
+    }
+
+    /**
+     * Splits a target of {@code K} channels over the periods: {@code floor(K / P)} each, the last
+     * period takes the remainder.
+     *
+     * @param target K, at least 0
+     * @return a new array of P quotas that sum to K
+     */
+    public int[] quotas(int target) {
+        if (target < 0) {
+            throw new IllegalArgumentException("target must be >= 0, got " + target);
+        }
+        int[] quotas = new int[pruningPeriods];
+        int each = target / pruningPeriods;
+        java.util.Arrays.fill(quotas, each);
+        quotas[pruningPeriods - 1] = target - each * (pruningPeriods - 1);
+        return quotas;
+    }
+}

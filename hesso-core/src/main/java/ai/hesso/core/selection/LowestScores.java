@@ -1,0 +1,63 @@
+package ai.hesso.core.selection;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
+
+/**
+ * Picks the lowest-scoring channels among candidates. Ties are broken by the lower global index, so
+ * the same scores always give the same selection.
+ */
+public final class LowestScores {
+
+    private LowestScores() {}
+
+    /**
+     * Returns the {@code count} lowest-scoring candidates, lowest score first.
+     *
+     * @param scores one score per global channel
+     * @param candidate which channels may be chosen
+     * @param count how many to choose, at least 0; fewer are returned when there are fewer
+     *     candidates
+     * @return the chosen global channel indices, ordered by ascending score, then index
+     */
+    public static int[] select(double[] scores, IntPredicate candidate, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        }
+        return IntStream.range(0, scores.length)
+                .filter(candidate)
+                .boxed()
+                .sorted(byScoreThenIndex(scores))
+                .limit(count)
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    /**
+     * Orders channel indices by ascending score, then ascending index.
+     *
+     * @param scores one score per channel
+     * @return the comparator
+     */
+    public static Comparator<Integer> byScoreThenIndex(double[] scores) {
+        return Comparator.<Integer>comparingDouble(i -> scores[i])
+                .thenComparingInt(Integer::intValue);
+    }
+
+    /**
+     * Sorts channel indices by ascending score, then index.
+     *
+     * @param channels channel indices
+     * @param scores one score per channel
+     * @return a new sorted array
+     */
+    public static int[] sortByScore(int[] channels, double[] scores) {
+        return Arrays.stream(channels)
+                .boxed()
+                .sorted(byScoreThenIndex(scores))
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+}

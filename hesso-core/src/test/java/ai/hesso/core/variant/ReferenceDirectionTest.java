@@ -1,0 +1,68 @@
+package ai.hesso.core.variant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class ReferenceDirectionTest {
+
+    @Test
+    void plainSgdAddsWeightDecay() {
+        ReferenceDirection sgd = new ReferenceDirection(VariantSettings.sgd(0, 0, 0.1));
+        // g' = g + 0.1 x = [1 + 0.2, -1 - 0.1]
+        assertArrayEquals(
+                new double[] {1.2, -1.1},
+                sgd.direction(new double[] {2, -1}, new double[] {1, -1}, 1),
+                1e-15);
+    }
+
+    @Test
+    void momentumBufferStartsAtTheFirstGradient() {
+        ReferenceDirection sgd = new ReferenceDirection(VariantSettings.sgd(0.9, 0.5, 0));
+        double[] x = {0};
+        assertArrayEquals(new double[] {2}, sgd.direction(x, new double[] {2}, 1), 0);
+        // 0.9 * 2 + 0.5 * 4 = 3.8
+        assertArrayEquals(new double[] {3.8}, sgd.direction(x, new double[] {4}, 2), 1e-15);
+        // 0.9 * 3.8 + 0.5 * -1 = 2.92
+        assertArrayEquals(new double[] {2.92}, sgd.direction(x, new double[] {-1}, 3), 1e-15);
+    }
+
+    @Test
+    void adamUsesZeroInitialisedMomentsWithBiasCorrection() {
+        ReferenceDirection adam =
+                new ReferenceDirection(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0));
+        double[] x = {0};
+        // step 1: m = 0.1 g, v = 0.001 g^2 -> m/0.1 / (sqrt(v/0.001) + eps) = g / (|g| + eps)
+        assertArrayEquals(
+                new double[] {0.5 / (0.5 + 1e-8)}, adam.direction(x, new double[] {0.5}, 1), 1e-15);
+        // step 2 with g = -1: m = 0.09*0.5... by hand
+        double m = 0.9 * 0.05 + 0.1 * -1;
+        double v = 0.999 * 0.00025 + 0.001 * 1;
+        double expected = (m / (1 - 0.81)) / (Math.sqrt(v / (1 - 0.998001)) + 1e-8);
+        assertArrayEquals(new double[] {expected}, adam.direction(x, new double[] {-1}, 2), 1e-15);
+    }
+
+    @Test
+    void adamwDoesNotAddDecayToTheGradient() {
+        ReferenceDirection adamw =
+                new ReferenceDirection(VariantSettings.adam(Variant.ADAMW, 0.9, 0.999, 0.5));
+        ReferenceDirection adam =
+                new ReferenceDirection(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0.0));
+        double[] x = {3};
+        double[] g = {0.25};
+        assertArrayEquals(adam.direction(x, g, 1), adamw.direction(x, g, 1), 0);
+    }
+
+    @Test
+    void badSettingsNameTheSetting() {
+        assertThrows(IllegalArgumentException.class, () -> VariantSettings.sgd(1.0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> VariantSettings.sgd(0.9, 0, -1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VariantSettings.adam(Variant.ADAM, 1.0, 0.999, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VariantSettings.adam(Variant.SGD, 0.9, 0.999, 0));
+    }
+}
