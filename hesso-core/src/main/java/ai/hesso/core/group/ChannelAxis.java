@@ -3,9 +3,9 @@ package ai.hesso.core.group;
 /**
  * Where the channels of a member tensor lie.
  *
- * <p>A member tensor is viewed as an {@code n x m} matrix, one row per channel: with {@link
- * #FIRST} it is reshaped to {@code (n, -1)}; with {@link #SECOND} (a transposed convolution
- * weight, whose out-channels are on axis 1) axis 1 is moved to the front first.
+ * <p>A member tensor is viewed as an {@code n x m} matrix, one row per channel: with {@link #FIRST}
+ * it is reshaped to {@code (n, -1)}; with {@link #SECOND} (a transposed convolution weight, whose
+ * out-channels are on axis 1) axis 1 is moved to the front first.
  */
 public enum ChannelAxis {
     /** Channels on axis 0: Linear and Conv weights, biases, norm gamma and beta. */

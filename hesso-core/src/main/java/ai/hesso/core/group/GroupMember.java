@@ -20,7 +20,8 @@ public record GroupMember(String tensor, ChannelAxis axis) {
         Objects.requireNonNull(tensor, "tensor");
         Objects.requireNonNull(axis, "axis");
         if (tensor.isBlank()) {
-            throw new IllegalArgumentException("a group member needs a tensor name, got a blank one");
+            throw new IllegalArgumentException(
+                    "a group member needs a tensor name, got a blank one");
         }
     }
 

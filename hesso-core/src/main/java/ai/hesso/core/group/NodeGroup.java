@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * A set of tensors whose channels must be removed together.
  *
- * <p>Channel {@code i} of the node group is the set of rows {@code i}, one per member tensor
- * (the out-channel {@code i} of a convolution weight and bias, entry {@code i} of the batch-norm
- * gamma and beta that follows, ...). A node group is <em>prunable</em> when zeroing those rows
- * makes its output exactly zero for every input; the consumers' input slices are not members.
+ * <p>Channel {@code i} of the node group is the set of rows {@code i}, one per member tensor (the
+ * out-channel {@code i} of a convolution weight and bias, entry {@code i} of the batch-norm gamma
+ * and beta that follows, ...). A node group is <em>prunable</em> when zeroing those rows makes its
+ * output exactly zero for every input; the consumers' input slices are not members.
  *
  * @param name a unique, human-readable name
  * @param channels the number of channels {@code n}, at least 1

@@ -1,5 +1,5 @@
 /**
- * Node groups: which tensor rows form one channel, and the global index over all prunable
- * channels of a model.
+ * Node groups: which tensor rows form one channel, and the global index over all prunable channels
+ * of a model.
  */
 package ai.hesso.core.group;
