@@ -1,0 +1,109 @@
+package ai.hesso.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.hesso.core.variant.Variant;
+import ai.hesso.core.variant.VariantSettings;
+
+/**
+ * The update direction {@code d} of one tensor on one device (spec section 2), with its variant
+ * state (SGD's momentum buffer, Adam's moments) held on the engine.
+ *
+ * <p>{@link #direction} either commits (advances the state, once per step, in the tensor's own
+ * update) or previews (same arithmetic, state untouched, for the saliency statistics that the
+ * driver asks for before the tensor's update). On one device both see the same gradient, so the
+ * preview equals the committed direction.
+ *
+ * <p>Every array made here is attached to the call's temporary manager, except the state arrays,
+ * which live on {@code stateManager} and are read and written through aliases.
+ */
+final class DirectionState {
+
+    private final VariantSettings settings;
+    private final float rescaleGrad;
+    private final float clipGrad;
+    private final NDManager stateManager;
+    private NDArray first;
+    private NDArray second;
+
+    DirectionState(
+            VariantSettings settings, float rescaleGrad, float clipGrad, NDManager stateManager) {
+        this.settings = settings;
+        this.rescaleGrad = rescaleGrad;
+        this.clipGrad = clipGrad;
+        this.stateManager = stateManager;
+    }
+
+    /**
+     * Computes {@code d} for step {@code k}.
+     *
+     * @param values the tensor {@code x}
+     * @param gradient its raw gradient
+     * @param step the 1-based optimizer step
+     * @param commit whether to advance the state
+     * @param temp the temporary manager of this call; {@code values} and {@code gradient} must be
+     *     attached to it
+     * @return the direction, attached to {@code temp}
+     */
+    NDArray direction(NDArray values, NDArray gradient, int step, boolean commit, NDManager temp) {
+        NDArray g = gradient;
+        if (rescaleGrad != 1f) {
+            g = g.mul(rescaleGrad);
+        }
+        if (clipGrad > 0) {
+            g = g.clip(-clipGrad, clipGrad);
+        }
+        if (settings.variant() != Variant.ADAMW && settings.weightDecay() > 0) {
+            g = g.add(values.mul((float) settings.weightDecay()));
+        }
+        if (settings.variant() == Variant.SGD) {
+            return settings.usesMomentumBuffer() ? momentum(g, commit, temp) : g;
+        }
+        return adam(g, step, commit, temp);
+    }
+
+    private NDArray momentum(NDArray g, boolean commit, NDManager temp) {
+        if (first == null) {
+            // the buffer starts as the first gradient
+            if (commit) {
+                first = keep(g.duplicate());
+            }
+            return g;
+        }
+        float mu = (float) settings.momentum();
+        NDArray fresh = g.mul((float) (1 - settings.dampening()));
+        NDArray buffer = Aliases.on(first, temp);
+        return commit ? buffer.muli(mu).addi(fresh) : fresh.addi(buffer.mul(mu));
+    }
+
+    private NDArray adam(NDArray g, int step, boolean commit, NDManager temp) {
+        float b1 = (float) settings.beta1();
+        float b2 = (float) settings.beta2();
+        if (commit && first == null) {
+            first = keep(g.zerosLike());
+            second = keep(g.zerosLike());
+        }
+        NDArray m;
+        NDArray v;
+        if (commit) {
+            m = Aliases.on(first, temp).muli(b1).addi(g.mul(1 - b1));
+            v = Aliases.on(second, temp).muli(b2).addi(g.square().muli(1 - b2));
+        } else {
+            m = g.mul(1 - b1);
+            v = g.square().muli(1 - b2);
+            if (first != null) {
+                m.addi(Aliases.on(first, temp).mul(b1));
+                v.addi(Aliases.on(second, temp).mul(b2));
+            }
+        }
+        float correction1 = (float) (1 - Math.pow(settings.beta1(), step));
+        float correction2 = (float) (1 - Math.pow(settings.beta2(), step));
+        NDArray denominator = v.div(correction2).sqrt().addi((float) settings.epsilon());
+        return m.div(correction1).divi(denominator);
+    }
+
+    private NDArray keep(NDArray array) {
+        array.attach(stateManager);
+        return array;
+    }
+}

@@ -1,0 +1,107 @@
+package ai.hesso.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.hesso.core.ChannelMasks;
+import ai.hesso.core.StepPlan;
+import ai.hesso.core.group.ChannelAxis;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The per-channel row multipliers of each prunable node group, on each device: {@code 1} for
+ * important rows, the plan's factor for redundant rows, {@code 0} for pruned rows.
+ *
+ * <p>The 0/1 indicator arrays are built only when the core's masks change (once per period), and a
+ * step's multiplier {@code important + factor * redundant} once per group and device, then shared
+ * by all member tensors. The multiplier is exact: {@code 1 + 0}, {@code 0 + factor} or {@code 0 +
+ * 0}, so a redundant row is multiplied by exactly the factor.
+ */
+final class RowMasks implements AutoCloseable {
+
+    private final NDManager manager;
+    private long version = -1;
+    private final Map<String, NDArray> indicators = new HashMap<>();
+    private final Map<String, NDArray> stepMultipliers = new HashMap<>();
+    private int multiplierStep = -1;
+
+    RowMasks(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Returns the multiplier of one group on one device for a plan, shaped to broadcast over a
+     * member tensor of rank {@code rank} with channels on {@code axis}; null when the group has no
+     * redundant or pruned rows.
+     */
+    NDArray multiplier(
+            StepPlan plan, int group, int channels, Device device, ChannelAxis axis, int rank) {
+        ChannelMasks masks = plan.masks();
+        if (!masks.touches(group)) {
+            return null;
+        }
+        if (masks.version() != version) {
+            close();
+            version = masks.version();
+        }
+        if (plan.step() != multiplierStep) {
+            stepMultipliers.values().forEach(NDArray::close);
+            stepMultipliers.clear();
+            multiplierStep = plan.step();
+        }
+        String key = group + "@" + device + "#" + axis + "/" + rank;
+        NDArray multiplier = stepMultipliers.get(key);
+        if (multiplier == null) {
+            NDArray important = indicator(group, device, channels, masks, true);
+            NDArray redundant = indicator(group, device, channels, masks, false);
+            long[] shape = new long[rank];
+            java.util.Arrays.fill(shape, 1);
+            shape[axis.index()] = channels;
+            try (NDArray scaled = redundant.mul((float) plan.redundantFactor());
+                    NDArray flat = important.add(scaled)) {
+                multiplier = flat.reshape(new Shape(shape));
+            }
+            stepMultipliers.put(key, multiplier);
+        }
+        return multiplier;
+    }
+
+    private NDArray indicator(
+            int group, Device device, int channels, ChannelMasks masks, boolean important) {
+        String key = group + "@" + device + (important ? "+" : "-");
+        return indicators.computeIfAbsent(
+                key,
+                k -> {
+                    float[] values = new float[channels];
+                    if (important) {
+                        java.util.Arrays.fill(values, 1f);
+                        for (int c : masks.redundant(group)) {
+                            values[c] = 0f;
+                        }
+                        for (int c : masks.pruned(group)) {
+                            values[c] = 0f;
+                        }
+                    } else {
+                        for (int c : masks.redundant(group)) {
+                            values[c] = 1f;
+                        }
+                    }
+                    try (NDManager onDevice = manager.newSubManager(device)) {
+                        NDArray array = onDevice.create(values);
+                        array.attach(manager);
+                        return array;
+                    }
+                });
+    }
+
+    /** Closes every indicator and multiplier array. */
+    @Override
+    public void close() {
+        indicators.values().forEach(NDArray::close);
+        indicators.clear();
+        stepMultipliers.values().forEach(NDArray::close);
+        stepMultipliers.clear();
+    }
+}

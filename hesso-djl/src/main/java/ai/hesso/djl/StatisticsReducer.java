@@ -1,0 +1,86 @@
+package ai.hesso.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.hesso.core.group.ChannelAxis;
+import ai.hesso.core.group.ChannelIndex;
+import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.saliency.ChannelStatistics;
+import java.util.function.BiFunction;
+
+/**
+ * Reduces values and directions to the per-channel statistics the core scores with. The reductions
+ * run on the engine; only the three length-N results are copied to the host.
+ */
+final class StatisticsReducer {
+
+    private StatisticsReducer() {}
+
+    /**
+     * Computes the statistics of every prunable channel.
+     *
+     * @param index the channel index
+     * @param values the values of a member tensor, by name
+     * @param directions the direction of a member tensor, computed in the given manager
+     * @param manager a temporary manager that receives every intermediate array
+     * @return the statistics in global channel order
+     */
+    static ChannelStatistics reduce(
+            ChannelIndex index,
+            java.util.function.Function<String, NDArray> values,
+            BiFunction<String, NDManager, NDArray> directions,
+            NDManager manager) {
+        NDList valueSquares = new NDList();
+        NDList directionSquares = new NDList();
+        NDList dots = new NDList();
+        double[] rowLengths = new double[index.size()];
+        for (int g = 0; g < index.prunableGroups().size(); g++) {
+            NodeGroup group = index.prunableGroups().get(g);
+            int n = group.channels();
+            NDArray vs = null;
+            NDArray ds = null;
+            NDArray dot = null;
+            long rowLength = 0;
+            for (GroupMember member : group.members()) {
+                NDArray x = Aliases.on(values.apply(member.tensor()), manager);
+                NDArray xRows = rows(x, member.axis(), n);
+                NDArray dRows = rows(directions.apply(member.tensor(), manager), member.axis(), n);
+                rowLength += xRows.getShape().get(1);
+                NDArray memberVs = xRows.square().sum(new int[] {1});
+                NDArray memberDs = dRows.square().sum(new int[] {1});
+                NDArray memberDot = xRows.mul(dRows).sum(new int[] {1});
+                vs = vs == null ? memberVs : vs.addi(memberVs);
+                ds = ds == null ? memberDs : ds.addi(memberDs);
+                dot = dot == null ? memberDot : dot.addi(memberDot);
+            }
+            valueSquares.add(vs);
+            directionSquares.add(ds);
+            dots.add(dot);
+            java.util.Arrays.fill(rowLengths, index.offset(g), index.offset(g) + n, rowLength);
+        }
+        return new ChannelStatistics(
+                toHost(valueSquares), toHost(directionSquares), toHost(dots), rowLengths);
+    }
+
+    /** Views a member tensor as an {@code (n, m)} matrix, one row per channel. */
+    static NDArray rows(NDArray tensor, ChannelAxis axis, int channels) {
+        NDArray front = axis == ChannelAxis.FIRST ? tensor : tensor.swapAxes(0, 1);
+        return front.reshape(channels, -1);
+    }
+
+    private static double[] toHost(NDList parts) {
+        if (parts.isEmpty()) {
+            return new double[0];
+        }
+        NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        float[] floats = all.toFloatArray();
+        double[] doubles = new double[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            doubles[i] = floats[i];
+        }
+        return doubles;
+    }
+}
