@@ -1,0 +1,269 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.hesso.core.group.GroupMember;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state of one discovery run shared by the handlers: the channel graph, the probes, the
+ * parameters claimed so far and the findings.
+ */
+final class DiscoveryContext {
+
+    final ChannelGraph graph = new ChannelGraph();
+    final Probes probes;
+    private final HandlerRegistry registry;
+    private final boolean strict;
+    private final List<Finding> findings = new ArrayList<>();
+    private final Set<String> claimed = new LinkedHashSet<>();
+    private final Set<String> reported = new LinkedHashSet<>();
+    private final Map<String, Trace> relayouts = new HashMap<>();
+
+    DiscoveryContext(HandlerRegistry registry, Probes probes, boolean strict) {
+        this.registry = registry;
+        this.probes = probes;
+        this.strict = strict;
+    }
+
+    /**
+     * Traces a block with its handler, or as unsupported when no handler knows it.
+     *
+     * @param block the block
+     * @param path its path
+     * @param inputs the traced inputs
+     * @return the traced outputs
+     */
+    List<Trace> visit(Block block, String path, List<Trace> inputs) {
+        return registry.find(block)
+                .map(h -> h.trace(block, path, inputs, this))
+                .orElseGet(
+                        () ->
+                                unsupported(
+                                        block,
+                                        path,
+                                        inputs,
+                                        "no handler for " + block.getClass().getName(),
+                                        true));
+    }
+
+    /**
+     * Handles a block no handler can prove safe: throws in strict mode; otherwise blocks the
+     * producers of {@code consumed}, reports the block (and, if asked, its trainable parameters)
+     * and returns fresh unprunable outputs.
+     *
+     * @param block the block
+     * @param path its path
+     * @param consumed the traces whose producers the block reads
+     * @param why what was not proven
+     * @param reportParameters whether the block's parameters are in no group and must be reported
+     * @return opaque outputs
+     */
+    List<Trace> unsupported(
+            Block block, String path, List<Trace> consumed, String why, boolean reportParameters) {
+        String where = display(path) + " (" + block.getClass().getSimpleName() + ")";
+        if (strict) {
+            throw new UnsupportedBlockException(
+                    path, "block " + where + " is not supported: " + why + " (strict discovery)");
+        }
+        findings.add(
+                new Finding(
+                        display(path),
+                        block.getClass().getSimpleName()
+                                + " not supported ("
+                                + why
+                                + "): its inputs and parameters stay unprunable"));
+        for (Trace t : consumed) {
+            blockAll(t, "consumed by unsupported block " + where);
+        }
+        if (reportParameters) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                String name = paramPath(path, p.getKey());
+                if (p.getValue().requiresGradient() && reported.add(name)) {
+                    findings.add(
+                            new Finding(
+                                    name,
+                                    "parameter of unsupported block " + where + ": no group"));
+                }
+            }
+        }
+        Shape[] shapes = shapes(consumed);
+        Shape[] outs;
+        try {
+            outs = block.getOutputShapes(shapes);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot even compute the output shapes of block " + where, e);
+        }
+        List<Trace> result = new ArrayList<>();
+        for (Shape out : outs) {
+            result.add(opaque(path, out, "produced by unsupported block " + where));
+        }
+        return result;
+    }
+
+    /**
+     * A fresh, blocked, memberless producer for a value nothing is known about.
+     *
+     * @param path the producing block's path
+     * @param shape the value's shape
+     * @param reason why it is blocked
+     * @return the trace
+     */
+    Trace opaque(String path, Shape shape, String reason) {
+        int axis = shape.dimension() >= 2 ? 1 : Math.max(0, shape.dimension() - 1);
+        long channels = shape.dimension() == 0 ? 1 : shape.get(axis);
+        int node = graph.newNode(display(path), Math.max(1, channels));
+        graph.block(node, reason);
+        return new Trace(List.of(new Segment(node, Math.max(1, channels), 1)), shape, axis);
+    }
+
+    /**
+     * Blocks every producer of a trace.
+     *
+     * @param trace the trace
+     * @param reason why, shown in the report
+     */
+    void blockAll(Trace trace, String reason) {
+        for (Segment s : trace.segments()) {
+            graph.block(s.node(), reason);
+        }
+    }
+
+    /**
+     * Returns the trace with its channels on {@code axis}. When they lie elsewhere, the old
+     * producers are blocked (the reader mixes their channels) and a memoised stand-in producer
+     * inherits their reasons.
+     *
+     * @param trace the trace
+     * @param axis the axis the reader treats as channels
+     * @param reader the reading block's path
+     * @return a trace with {@code channelAxis == axis}
+     */
+    Trace relayout(Trace trace, int axis, String reader) {
+        if (trace.channelAxis() == axis) {
+            return trace;
+        }
+        String key = trace.segments() + "@" + axis;
+        Trace memo = relayouts.get(key);
+        if (memo != null) {
+            return memo.withShape(trace.shape());
+        }
+        Set<String> inherited = new LinkedHashSet<>();
+        for (Segment s : trace.segments()) {
+            inherited.addAll(graph.root(s.node()).reasons);
+        }
+        blockAll(
+                trace,
+                "channels on axis "
+                        + trace.channelAxis()
+                        + " are read along axis "
+                        + axis
+                        + " by "
+                        + display(reader));
+        int node = graph.newNode(display(reader), trace.shape().get(axis));
+        if (inherited.isEmpty()) {
+            graph.block(node, "re-laid-out value read by " + display(reader));
+        }
+        inherited.forEach(r -> graph.block(node, r));
+        Trace result = Trace.of(node, trace.shape(), axis);
+        relayouts.put(key, result);
+        return result;
+    }
+
+    /**
+     * Records that parameter {@code param} reads the trace's channels on {@code axis}.
+     *
+     * @param trace the consumed trace
+     * @param param the parameter path
+     * @param axis the parameter axis the channels map to
+     */
+    void consume(Trace trace, String param, int axis) {
+        long offset = 0;
+        for (Segment s : trace.segments()) {
+            graph.addConsumer(
+                    s.node(), new ParameterSlice(param, axis, offset, s.columnsPerChannel()));
+            offset += s.width();
+        }
+    }
+
+    /**
+     * Makes a direct parameter of a block a member (rows on axis 0) of a node, if the block has it.
+     *
+     * @param node the node id
+     * @param block the block
+     * @param path the block's path
+     * @param name the parameter's name, e.g. {@code weight}
+     */
+    void member(int node, Block block, String path, String name) {
+        if (!block.getDirectParameters().contains(name)) {
+            return;
+        }
+        String full = paramPath(path, name);
+        if (!claimed.add(full)) {
+            throw new IllegalStateException(
+                    "parameter " + full + " would join two node groups; discovery bug");
+        }
+        graph.addMember(node, GroupMember.rows(full));
+    }
+
+    /**
+     * Makes a direct parameter of a block a companion (axis 0) of a node, if the block has it.
+     *
+     * @param node the node id
+     * @param block the block
+     * @param path the block's path
+     * @param name the parameter's name
+     */
+    void companion(int node, Block block, String path, String name) {
+        if (block.getDirectParameters().contains(name)) {
+            graph.addCompanion(node, new ParameterSlice(paramPath(path, name), 0, 0, 1));
+        }
+    }
+
+    /**
+     * Returns the findings so far.
+     *
+     * @return the mutable list of findings
+     */
+    List<Finding> findings() {
+        return findings;
+    }
+
+    /**
+     * Returns the parameter paths that are in a group.
+     *
+     * @return the claimed parameter paths
+     */
+    Set<String> claimed() {
+        return claimed;
+    }
+
+    /**
+     * Returns the parameter paths reported as in no group.
+     *
+     * @return the reported parameter paths
+     */
+    Set<String> reported() {
+        return reported;
+    }
+
+    static Shape[] shapes(List<Trace> traces) {
+        return traces.stream().map(Trace::shape).toArray(Shape[]::new);
+    }
+
+    static String paramPath(String blockPath, String name) {
+        return blockPath.isEmpty() ? name : blockPath + "_" + name;
+    }
+
+    static String display(String path) {
+        return path.isEmpty() ? "<root>" : path;
+    }
+}

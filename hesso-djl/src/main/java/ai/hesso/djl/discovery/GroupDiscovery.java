@@ -1,0 +1,218 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.NodeGroup;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Finds the zero-invariant node groups of a DJL {@link Block} by itself: Only-Train-Once's "any
+ * network, no manual grouping" (HESSO, arXiv 2409.09085, section 1 of the algorithm notes).
+ *
+ * <p>The block is traced symbolically from its input shapes: every supported layer type has a
+ * handler (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential and parallel
+ * containers) and lambdas and parallel joins are identified by numerical probes. A producer's
+ * channels and everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the
+ * branches of a residual add) form one node group; the next layers' input slices are recorded as
+ * consumers. Whatever is not proven zero-invariant stays unprunable with a reason: the network
+ * input, the last layer (it feeds the loss), producers feeding a layer norm or a
+ * non-zero-preserving lambda, and everything around an unsupported block.
+ *
+ * <pre>{@code
+ * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));
+ * List<NodeGroup> groups = report.nodeGroups();
+ * }</pre>
+ */
+public final class GroupDiscovery {
+
+    private static final long PROBE_SEED = 20240913L;
+
+    private final List<String> unprunable;
+    private final boolean strict;
+
+    private GroupDiscovery(Builder builder) {
+        this.unprunable = List.copyOf(builder.unprunable);
+        this.strict = builder.strict;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder with no extra unprunable paths, not strict
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Discovers the node groups of an initialized block.
+     *
+     * <p>The block must be initialized (for example by {@code block.initialize(manager,
+     * DataType.FLOAT32, inputShapes)} or by a {@code Trainer}); discovery does not initialize it,
+     * so it never creates parameters whose lifetime the caller does not own. Discovery only reads
+     * the parameters; probes run lambdas and joins on small random arrays, never the parameterised
+     * layers.
+     *
+     * @param block the initialized block
+     * @param inputShapes the shapes of the block's inputs, batch axis first
+     * @return the report
+     * @throws IllegalStateException if the block is not initialized
+     * @throws IllegalArgumentException if no input shape is given, or an {@code optUnprunable} path
+     *     names no parameter of the block
+     * @throws UnsupportedBlockException in strict mode, on the first unsupported block
+     */
+    public DiscoveryReport discover(Block block, Shape... inputShapes) {
+        Objects.requireNonNull(block, "block");
+        if (inputShapes == null || inputShapes.length == 0) {
+            throw new IllegalArgumentException(
+                    "discovery needs at least one input shape, got none");
+        }
+        if (!block.isInitialized()) {
+            throw new IllegalStateException(
+                    "block "
+                            + block.getClass().getSimpleName()
+                            + " is not initialized; call block.initialize(manager, DataType.FLOAT32, "
+                            + Arrays.toString(inputShapes)
+                            + ") before discovery");
+        }
+        Set<String> parameterNames = new HashSet<>(block.getParameters().keys());
+        for (String path : unprunable) {
+            if (parameterNames.stream().noneMatch(p -> covers(path, p))) {
+                throw new IllegalArgumentException(
+                        "optUnprunable path '"
+                                + path
+                                + "' names no parameter or block of the model; parameters are "
+                                + block.getParameters().keys());
+            }
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            DiscoveryContext ctx =
+                    new DiscoveryContext(
+                            HandlerRegistry.defaults(), new Probes(manager, PROBE_SEED), strict);
+            List<Trace> inputs = new ArrayList<>();
+            for (Shape shape : inputShapes) {
+                Trace in =
+                        ctx.opaque("input", shape, "network input: its width is fixed by the data");
+                inputs.add(in);
+            }
+            List<Trace> outputs = ctx.visit(block, "", inputs);
+            for (Trace out : outputs) {
+                ctx.blockAll(
+                        out, "feeds the network output (the loss): its width is fixed by the task");
+            }
+            return report(block, ctx);
+        }
+    }
+
+    private DiscoveryReport report(Block block, DiscoveryContext ctx) {
+        List<DiscoveredGroup> groups = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>(ctx.findings());
+        Set<String> names = new HashSet<>();
+        for (ChannelGraph.Node node : ctx.graph.roots()) {
+            if (node.members.isEmpty()) {
+                continue;
+            }
+            List<String> reasons = new ArrayList<>(node.reasons);
+            for (String path : unprunable) {
+                if (node.members.stream().anyMatch(m -> covers(path, m.tensor()))) {
+                    reasons.add("marked unprunable by the user (" + path + ")");
+                }
+            }
+            String name = uniqueName(blockOf(node.members.get(0)), names);
+            int channels = Math.toIntExact(node.channels);
+            NodeGroup group =
+                    reasons.isEmpty()
+                            ? NodeGroup.prunable(name, channels, node.members)
+                            : NodeGroup.unprunable(
+                                    name, channels, node.members, String.join("; ", reasons));
+            groups.add(new DiscoveredGroup(group, node.consumers, node.companions));
+            if (!group.prunable()) {
+                findings.add(new Finding(name, "group unprunable: " + group.reason()));
+            }
+        }
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()
+                    && !ctx.claimed().contains(p.getKey())
+                    && !ctx.reported().contains(p.getKey())) {
+                findings.add(new Finding(p.getKey(), "trainable parameter in no node group"));
+            }
+        }
+        return new DiscoveryReport(groups, findings);
+    }
+
+    private static boolean covers(String path, String parameter) {
+        return parameter.equals(path) || parameter.startsWith(path + "_");
+    }
+
+    private static String blockOf(GroupMember member) {
+        String tensor = member.tensor();
+        int cut = tensor.lastIndexOf('_');
+        return cut < 0 ? tensor : tensor.substring(0, cut);
+    }
+
+    private static String uniqueName(String base, Set<String> taken) {
+        String name = base;
+        for (int i = 2; !taken.add(name); i++) {
+            name = base + "#" + i;
+        }
+        return name;
+    }
+
+    /** Configures a {@link GroupDiscovery}. */
+    public static final class Builder {
+
+        private final List<String> unprunable = new ArrayList<>();
+        private boolean strict;
+
+        private Builder() {}
+
+        /**
+         * Marks blocks or parameters unprunable by path: a parameter path such as {@code
+         * 01Conv2d_weight}, or a block path such as {@code 02SequentialBlock_01Conv2d} (every group
+         * with a member under it is left unprunable).
+         *
+         * @param paths the paths, each must name a parameter or block of the model
+         * @return this builder
+         */
+        public Builder optUnprunable(String... paths) {
+            for (String p : paths) {
+                if (p == null || p.isBlank()) {
+                    throw new IllegalArgumentException(
+                            "unprunable paths must be parameter or block paths, got '" + p + "'");
+                }
+                unprunable.add(p);
+            }
+            return this;
+        }
+
+        /**
+         * Whether an unsupported block throws {@link UnsupportedBlockException} instead of being
+         * reported and left unprunable. Default false.
+         *
+         * @param strict true to throw
+         * @return this builder
+         */
+        public Builder optStrict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /**
+         * Builds the discovery.
+         *
+         * @return the discovery
+         */
+        public GroupDiscovery build() {
+            return new GroupDiscovery(this);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.nn.Block;
+import java.util.List;
+import java.util.Optional;
+
+/** The ordered table of layer handlers; the first that supports a block traces it. */
+final class HandlerRegistry {
+
+    private final List<LayerHandler> handlers;
+
+    private HandlerRegistry(List<LayerHandler> handlers) {
+        this.handlers = List.copyOf(handlers);
+    }
+
+    /**
+     * The built-in handlers: containers, dense and convolutional layers, norms, dropout and probed
+     * lambdas.
+     *
+     * @return the registry
+     */
+    static HandlerRegistry defaults() {
+        return new HandlerRegistry(
+                List.of(
+                        new SequentialHandler(),
+                        new ParallelHandler(),
+                        new LinearHandler(),
+                        new ConvolutionHandler(),
+                        new BatchNormHandler(),
+                        new LayerNormHandler(),
+                        new DropoutHandler(),
+                        new LambdaHandler()));
+    }
+
+    /**
+     * Finds the handler for a block.
+     *
+     * @param block the block
+     * @return the first handler that supports it, or empty
+     */
+    Optional<LayerHandler> find(Block block) {
+        return handlers.stream().filter(h -> h.supports(block)).findFirst();
+    }
+}

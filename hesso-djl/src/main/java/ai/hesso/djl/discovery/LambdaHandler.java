@@ -1,0 +1,98 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@link LambdaBlock}: a black box, identified by probing it on small random arrays.
+ *
+ * <ul>
+ *   <li>channel-wise and zero-preserving (relu, gelu, tanh, identity, max or average pooling):
+ *       channels pass through;
+ *   <li>channel-wise but not zero-preserving (sigmoid maps 0 to 0.5): channels pass through and
+ *       their producers are blocked, since a zeroed channel would still feed the next layer;
+ *   <li>a batch flatten {@code (N, C, ...) -> (N, C * H * W)}: channel c covers columns {@code [c *
+ *       H * W, (c + 1) * H * W)};
+ *   <li>anything else is unsupported.
+ * </ul>
+ */
+final class LambdaHandler implements LayerHandler {
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean supports(Block block) {
+        return block.getClass() == LambdaBlock.class;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        if (inputs.size() != 1) {
+            return ctx.unsupported(block, path, inputs, "lambda with several inputs", true);
+        }
+        Trace in = inputs.get(0);
+        Shape inShape = in.shape();
+        Shape[] outs = block.getOutputShapes(new Shape[] {inShape});
+        if (outs.length != 1) {
+            return ctx.unsupported(block, path, inputs, "lambda with several outputs", true);
+        }
+        Shape out = outs[0];
+        int axis = in.channelAxis();
+        ParameterStore store = new ParameterStore(ctx.probes.manager(), false);
+        UnaryOperator<NDArray> f =
+                x -> block.forward(store, new NDList(x), false).singletonOrThrow();
+        boolean keepsChannels =
+                out.dimension() > axis
+                        && out.dimension() >= 1
+                        && inShape.dimension() >= 1
+                        && out.get(0) == inShape.get(0)
+                        && out.get(axis) == inShape.get(axis);
+        if (keepsChannels) {
+            switch (ctx.probes.channelwise(f, inShape, axis)) {
+                case CHANNELWISE:
+                    return List.of(in.withShape(out));
+                case NOT_ZERO_PRESERVING:
+                    ctx.blockAll(
+                            in,
+                            "lambda "
+                                    + path
+                                    + " maps a zero channel to a non-zero one (like sigmoid): the"
+                                    + " next layer would still see it");
+                    return List.of(in.withShape(out));
+                default:
+                    return ctx.unsupported(
+                            block, path, inputs, "lambda mixes channels on axis " + axis, true);
+            }
+        }
+        boolean flattenShape =
+                inShape.dimension() >= 3
+                        && out.dimension() == 2
+                        && out.get(0) == inShape.get(0)
+                        && out.get(1) * inShape.get(0) == inShape.size();
+        if (flattenShape && ctx.probes.isFlatten(f, inShape)) {
+            if (axis != 1) {
+                ctx.blockAll(in, "flattened by " + path + " with channels on axis " + axis);
+                return List.of(ctx.opaque(path, out, "flatten of channels-last data"));
+            }
+            long spatial = inShape.slice(2).size();
+            List<Segment> segments = new ArrayList<>();
+            for (Segment s : in.segments()) {
+                segments.add(new Segment(s.node(), s.channels(), s.columnsPerChannel() * spatial));
+            }
+            return List.of(new Trace(segments, out, 1));
+        }
+        return ctx.unsupported(
+                block,
+                path,
+                inputs,
+                "lambda changes shape " + inShape + " -> " + out + " in a way no probe recognises",
+                true);
+    }
+}

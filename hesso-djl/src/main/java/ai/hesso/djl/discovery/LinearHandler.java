@@ -1,0 +1,36 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import java.util.List;
+
+/**
+ * {@link Linear}: reads its input's channels on the last axis (weight columns, axis 1) and makes a
+ * new producer whose channels are its units (weight rows and bias).
+ */
+final class LinearHandler implements LayerHandler {
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean supports(Block block) {
+        return block.getClass() == Linear.class;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        if (inputs.size() != 1) {
+            return ctx.unsupported(block, path, inputs, "expects one input", true);
+        }
+        Trace in = inputs.get(0);
+        in = ctx.relayout(in, in.shape().dimension() - 1, path);
+        ctx.consume(in, DiscoveryContext.paramPath(path, "weight"), 1);
+        Shape out = block.getOutputShapes(new Shape[] {in.shape()})[0];
+        int lastAxis = out.dimension() - 1;
+        int node = ctx.graph.newNode(DiscoveryContext.display(path), out.get(lastAxis));
+        ctx.member(node, block, path, "weight");
+        ctx.member(node, block, path, "bias");
+        return List.of(Trace.of(node, out, lastAxis));
+    }
+}

@@ -1,0 +1,129 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@link ParallelBlock}: traces every branch on the same input, then identifies the join by probing
+ * it.
+ *
+ * <ul>
+ *   <li>a sum join ({@code g(a + b + ...)} with {@code g} channel-wise, e.g. ResNet's {@code relu(a
+ *       + b)}): the channels of every branch end (and of an identity shortcut, the input's
+ *       producer) are coupled into one node group;
+ *   <li>a concatenation on the channel axis: the output's channels are the branches' channels at
+ *       their offsets;
+ *   <li>anything else is unsupported.
+ * </ul>
+ */
+final class ParallelHandler implements LayerHandler {
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean supports(Block block) {
+        return block.getClass() == ParallelBlock.class;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        List<Trace> ends = new ArrayList<>();
+        boolean singleOutputs = true;
+        for (Pair<String, Block> child : block.getChildren()) {
+            List<Trace> out =
+                    ctx.visit(
+                            child.getValue(),
+                            DiscoveryContext.paramPath(path, child.getKey()),
+                            inputs);
+            singleOutputs &= out.size() == 1;
+            ends.addAll(out);
+        }
+        Function<List<NDList>, NDList> join =
+                (Function<List<NDList>, NDList>)
+                        Reflect.field(block, ParallelBlock.class, "function").orElse(null);
+        Shape[] outs = block.getOutputShapes(DiscoveryContext.shapes(inputs));
+        if (join == null || !singleOutputs || outs.length != 1 || ends.isEmpty()) {
+            return ctx.unsupported(block, path, ends, "join of unknown form", false);
+        }
+        Shape out = outs[0];
+        List<Shape> shapes = ends.stream().map(Trace::shape).toList();
+        if (ends.size() >= 2
+                && shapes.stream().allMatch(s -> s.equals(out))
+                && ctx.probes.isSumJoin(join, out, ends.size())) {
+            return List.of(sum(block, path, ends, join, out, ctx));
+        }
+        int axis = ctx.probes.concatAxis(join, shapes, out);
+        if (axis >= 0) {
+            List<Segment> segments = new ArrayList<>();
+            for (Trace t : ends) {
+                Trace r = ctx.relayout(t, axis, path);
+                segments.addAll(r.segments());
+            }
+            return List.of(new Trace(segments, out, axis));
+        }
+        return ctx.unsupported(
+                block, path, ends, "join is neither a sum nor a concatenation", false);
+    }
+
+    private static Trace sum(
+            Block block,
+            String path,
+            List<Trace> ends,
+            Function<List<NDList>, NDList> join,
+            Shape out,
+            DiscoveryContext ctx) {
+        Trace first = ends.get(0);
+        int axis = first.channelAxis();
+        Probes.Verdict verdict =
+                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, out, ends.size()), out, axis);
+        if (verdict == Probes.Verdict.NOT_CHANNELWISE) {
+            return ctx.unsupported(block, path, ends, "sum join mixes channels", false).get(0);
+        }
+        List<Trace> aligned = new ArrayList<>();
+        for (Trace t : ends) {
+            aligned.add(ctx.relayout(t, axis, path));
+        }
+        if (!sameBoundaries(aligned)) {
+            for (Trace t : aligned) {
+                ctx.blockAll(
+                        t, "summed by " + path + " with branches whose channel runs do not align");
+            }
+            return first.withShape(out);
+        }
+        Trace lead = aligned.get(0);
+        for (Trace t : aligned.subList(1, aligned.size())) {
+            for (int i = 0; i < t.segments().size(); i++) {
+                ctx.graph.union(lead.segments().get(i).node(), t.segments().get(i).node());
+            }
+        }
+        if (verdict == Probes.Verdict.NOT_ZERO_PRESERVING) {
+            ctx.blockAll(lead, "the join of " + path + " maps a zero sum to a non-zero output");
+        }
+        return lead.withShape(out);
+    }
+
+    private static boolean sameBoundaries(List<Trace> traces) {
+        List<Segment> ref = traces.get(0).segments();
+        for (Trace t : traces) {
+            if (t.segments().size() != ref.size()) {
+                return false;
+            }
+            for (int i = 0; i < ref.size(); i++) {
+                Segment a = ref.get(i);
+                Segment b = t.segments().get(i);
+                if (a.channels() != b.channels()
+                        || a.columnsPerChannel() != b.columnsPerChannel()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,244 @@
+package ai.hesso.djl.discovery;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Black-box numerical probes on small random arrays: they tell a channel-wise lambda (activation,
+ * pooling) from a flatten or an unknown reshaping, and a residual add from a concatenation.
+ *
+ * <p>A probe is evidence on random inputs, not a proof for every input; it is checked exactly (no
+ * tolerance) wherever the operation is exact.
+ */
+final class Probes {
+
+    /** What a channel probe found. */
+    enum Verdict {
+        /** Output channel c depends on input channel c only, and a zero channel stays zero. */
+        CHANNELWISE,
+        /** Channel-local, but a zero input channel gives a non-zero output channel. */
+        NOT_ZERO_PRESERVING,
+        /** Some output channel depends on another input channel. */
+        NOT_CHANNELWISE
+    }
+
+    private static final int MAX_PROBED_CHANNELS = 16;
+
+    private final NDManager manager;
+    private final Random random;
+
+    Probes(NDManager manager, long seed) {
+        this.manager = manager;
+        this.random = new Random(seed);
+    }
+
+    /**
+     * Returns the manager probe arrays are attached to.
+     *
+     * @return the manager
+     */
+    NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * A random normal array.
+     *
+     * @param shape its shape
+     * @return the array, attached to the probe manager
+     */
+    NDArray randn(Shape shape) {
+        float[] data = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        return manager.create(data, shape);
+    }
+
+    /**
+     * Checks that {@code f} acts channel by channel on {@code axis} and maps a zero channel to a
+     * zero channel. Probes up to 16 channels: for each, replacing it by other random values must
+     * leave every other output channel bit-identical, and zeroing it must zero its output channel.
+     *
+     * @param f the function, output rank at least {@code axis + 1} with the same size on axis
+     * @param in the input shape
+     * @param axis the channel axis
+     * @return the verdict
+     */
+    Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis) {
+        NDArray x = randn(in);
+        NDArray y = f.apply(x);
+        long channels = in.get(axis);
+        boolean zeroPreserving = true;
+        for (long c : probedChannels(channels)) {
+            NDArray keepIn = mask(in.dimension(), axis, channels, c);
+            NDArray keepOut = mask(y.getShape().dimension(), axis, channels, c);
+            NDArray replaced = x.mul(keepIn).add(randn(in).mul(keepIn.neg().add(1f)));
+            if (maxAbs(f.apply(replaced).sub(y).mul(keepOut)) != 0) {
+                return Verdict.NOT_CHANNELWISE;
+            }
+            NDArray zeroed = f.apply(x.mul(keepIn));
+            if (maxAbs(zeroed.sub(y).mul(keepOut)) != 0) {
+                return Verdict.NOT_CHANNELWISE;
+            }
+            if (maxAbs(zeroed.mul(keepOut.neg().add(1f))) != 0) {
+                zeroPreserving = false;
+            }
+        }
+        return zeroPreserving ? Verdict.CHANNELWISE : Verdict.NOT_ZERO_PRESERVING;
+    }
+
+    /**
+     * Checks that {@code f} is DJL's batch flatten: {@code x.reshape(N, -1)}, bit for bit.
+     *
+     * @param f the function
+     * @param in the input shape, rank at least 2
+     * @return true when the output equals the reshaped input
+     */
+    boolean isFlatten(UnaryOperator<NDArray> f, Shape in) {
+        NDArray x = randn(in);
+        NDArray y = f.apply(x);
+        NDArray expected = x.reshape(in.get(0), -1);
+        return y.getShape().equals(expected.getShape()) && maxAbs(y.sub(expected)) == 0;
+    }
+
+    /**
+     * Checks that a parallel join depends on its branches only through their sum: {@code
+     * join(a1..ak) == join(a1+..+ak, 0, ..) == join(0, .., a1+..+ak)}.
+     *
+     * @param join the join
+     * @param shape the common branch shape
+     * @param branches the number of branches, at least 2
+     * @return true when the join behaves as {@code g(sum of branches)}
+     */
+    boolean isSumJoin(Function<List<NDList>, NDList> join, Shape shape, int branches) {
+        List<NDArray> parts = new ArrayList<>();
+        NDArray sum = null;
+        for (int i = 0; i < branches; i++) {
+            NDArray a = randn(shape);
+            parts.add(a);
+            sum = sum == null ? a : sum.add(a);
+        }
+        NDArray direct = apply(join, parts);
+        NDArray first = apply(join, withSumAt(sum, shape, branches, 0));
+        NDArray last = apply(join, withSumAt(sum, shape, branches, branches - 1));
+        double scale = 1 + maxAbs(direct);
+        return direct.getShape().equals(shape)
+                && maxAbs(direct.sub(first)) <= 1e-6 * scale
+                && maxAbs(direct.sub(last)) <= 1e-6 * scale;
+    }
+
+    /**
+     * The function {@code s -> join(s, 0, .., 0)}, to probe a sum join channel-wise.
+     *
+     * @param join the join
+     * @param shape the branch shape
+     * @param branches the number of branches
+     * @return the function
+     */
+    UnaryOperator<NDArray> sumOnFirst(
+            Function<List<NDList>, NDList> join, Shape shape, int branches) {
+        return s -> apply(join, withSumAt(s, shape, branches, 0));
+    }
+
+    /**
+     * Finds the axis a join concatenates its branches on, bit for bit.
+     *
+     * @param join the join
+     * @param shapes the branch shapes, same rank
+     * @param out the join's output shape
+     * @return the axis, or -1 when the join is not a concatenation
+     */
+    int concatAxis(Function<List<NDList>, NDList> join, List<Shape> shapes, Shape out) {
+        int rank = out.dimension();
+        for (int axis = 0; axis < rank; axis++) {
+            if (!concatenates(shapes, out, axis)) {
+                continue;
+            }
+            List<NDArray> parts = new ArrayList<>();
+            for (Shape s : shapes) {
+                parts.add(randn(s));
+            }
+            NDArray y = apply(join, parts);
+            NDArray expected = NDArrays.concat(new NDList(parts), axis);
+            if (y.getShape().equals(expected.getShape()) && maxAbs(y.sub(expected)) == 0) {
+                return axis;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean concatenates(List<Shape> shapes, Shape out, int axis) {
+        long total = 0;
+        for (Shape s : shapes) {
+            if (s.dimension() != out.dimension()) {
+                return false;
+            }
+            for (int d = 0; d < out.dimension(); d++) {
+                if (d != axis && s.get(d) != out.get(d)) {
+                    return false;
+                }
+            }
+            total += s.get(axis);
+        }
+        return total == out.get(axis);
+    }
+
+    private List<NDArray> withSumAt(NDArray sum, Shape shape, int branches, int at) {
+        List<NDArray> parts = new ArrayList<>();
+        for (int i = 0; i < branches; i++) {
+            parts.add(i == at ? sum : manager.zeros(shape));
+        }
+        return parts;
+    }
+
+    private static NDArray apply(Function<List<NDList>, NDList> join, List<NDArray> parts) {
+        List<NDList> lists = new ArrayList<>();
+        for (NDArray p : parts) {
+            lists.add(new NDList(p));
+        }
+        return join.apply(lists).singletonOrThrow();
+    }
+
+    private NDArray mask(int rank, int axis, long channels, long zeroAt) {
+        float[] data = new float[Math.toIntExact(channels)];
+        java.util.Arrays.fill(data, 1f);
+        data[Math.toIntExact(zeroAt)] = 0f;
+        long[] dims = new long[rank];
+        java.util.Arrays.fill(dims, 1);
+        dims[axis] = channels;
+        return manager.create(data, new Shape(dims));
+    }
+
+    private Set<Long> probedChannels(long channels) {
+        Set<Long> out = new LinkedHashSet<>();
+        if (channels <= MAX_PROBED_CHANNELS) {
+            for (long c = 0; c < channels; c++) {
+                out.add(c);
+            }
+            return out;
+        }
+        out.add(0L);
+        out.add(channels - 1);
+        while (out.size() < MAX_PROBED_CHANNELS) {
+            out.add((long) random.nextInt(Math.toIntExact(channels)));
+        }
+        return out;
+    }
+
+    static double maxAbs(NDArray a) {
+        return a.size() == 0
+                ? 0
+                : a.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+}
