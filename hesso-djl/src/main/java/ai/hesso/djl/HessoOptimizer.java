@@ -532,8 +532,7 @@ public final class HessoOptimizer extends Optimizer {
                                 + " the parameters");
             }
             if (groupSource == null) {
-                throw new IllegalArgumentException(
-                        "node groups are required: call optNodeGroups(..)");
+                groupSource = NodeGroupSource.discovery();
             }
             return new HessoOptimizer(this);
         }
