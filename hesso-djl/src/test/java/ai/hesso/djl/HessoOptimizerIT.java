@@ -1,0 +1,204 @@
+package ai.hesso.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import ai.hesso.core.Phase;
+import ai.hesso.core.group.ChannelIndex;
+import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.variant.Variant;
+import ai.hesso.fixtures.SyntheticData;
+import ai.hesso.fixtures.TinyModels;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HessoOptimizerIT {
+
+    private static final Shape MLP_INPUT = new Shape(8, 6);
+
+    private static List<NDList> blobBatches(NDManager manager, int batches) {
+        return SyntheticData.fixedBatches(manager, batches, 8, new Shape(6), 3, 11);
+    }
+
+    private static void assertSameParameters(TrainingHarness a, TrainingHarness b, double tol) {
+        for (Pair<String, Parameter> pair : a.model.getBlock().getParameters()) {
+            float[] expected = pair.getValue().getArray().toFloatArray();
+            float[] actual = b.parameter(pair.getKey()).getArray().toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(
+                        expected[i],
+                        actual[i],
+                        tol * Math.max(1, Math.abs(expected[i])),
+                        pair.getKey() + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void zeroSparsityMatchesDjlSgdWithMomentum() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = blobBatches(manager, 20);
+            try (TrainingHarness djl =
+                            new TrainingHarness(
+                                    TinyModels.mlp(6, 16, 3),
+                                    MLP_INPUT,
+                                    3,
+                                    b ->
+                                            Optimizer.sgd()
+                                                    .setLearningRateTracker(Tracker.fixed(0.1f))
+                                                    .optMomentum(0.9f)
+                                                    .optWeightDecays(0.01f)
+                                                    .build());
+                    TrainingHarness hesso =
+                            new TrainingHarness(
+                                    TinyModels.mlp(6, 16, 3),
+                                    MLP_INPUT,
+                                    3,
+                                    b ->
+                                            Hesso.builder()
+                                                    .setLearningRateTracker(Tracker.fixed(0.1f))
+                                                    .setBlock(b)
+                                                    .optMomentum(0.9)
+                                                    .optWeightDecays(0.01f)
+                                                    .optTargetGroupSparsity(0)
+                                                    .setPruningSteps(5)
+                                                    .build())) {
+                assertSameParameters(djl, hesso, 0);
+                for (NDList batch : batches) {
+                    djl.step(batch);
+                    hesso.step(batch);
+                }
+                assertSameParameters(djl, hesso, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void zeroSparsityMatchesDjlAdam() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = blobBatches(manager, 20);
+            try (TrainingHarness djl =
+                            new TrainingHarness(
+                                    TinyModels.mlp(6, 16, 3),
+                                    MLP_INPUT,
+                                    5,
+                                    b ->
+                                            Optimizer.adam()
+                                                    .optLearningRateTracker(Tracker.fixed(0.01f))
+                                                    .optEpsilon(1e-30f)
+                                                    .build());
+                    TrainingHarness hesso =
+                            new TrainingHarness(
+                                    TinyModels.mlp(6, 16, 3),
+                                    MLP_INPUT,
+                                    5,
+                                    b ->
+                                            Hesso.builder()
+                                                    .setLearningRateTracker(Tracker.fixed(0.01f))
+                                                    .setBlock(b)
+                                                    .optVariant(Variant.ADAM)
+                                                    .optEpsilon(1e-30)
+                                                    .optTargetGroupSparsity(0)
+                                                    .setPruningSteps(5)
+                                                    .build())) {
+                for (NDList batch : batches) {
+                    djl.step(batch);
+                    hesso.step(batch);
+                }
+                // DJL adds eps before the bias correction, the spec after it: with eps = 1e-8 a
+                // weight whose gradient is ~1e-8 steps by lr in one and lr/2 in the other, so the
+                // comparison uses an eps too small to matter for either
+                assertSameParameters(djl, hesso, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void cnnReachesExactlyTheTargetZerosAndKeepsThem() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches =
+                    SyntheticData.fixedBatches(manager, 40, 8, new Shape(1, 8, 8), 4, 21);
+            try (TrainingHarness run =
+                    new TrainingHarness(
+                            TinyModels.smallCnn(4),
+                            new Shape(8, 1, 8, 8),
+                            9,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRateTracker(Tracker.fixed(0.05f))
+                                            .setBlock(b)
+                                            .optMomentum(0.9)
+                                            .optTargetGroupSparsity(0.5)
+                                            .optStartPruningStep(10)
+                                            .setPruningSteps(30)
+                                            .optPruningPeriods(3)
+                                            .build())) {
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                float first = 0;
+                for (int k = 0; k < 40; k++) {
+                    float loss = run.step(batches.get(k));
+                    if (k == 0) {
+                        first = loss;
+                    }
+                }
+                ChannelIndex index = hesso.driver().channelIndex();
+                // conv1 (8) and conv2 (16) are prunable, the head feeds the loss: K = 12
+                assertEquals(24, index.size());
+                assertEquals(Phase.PRUNED, hesso.metrics().phase());
+                assertEquals(12, hesso.metrics().pruned());
+                assertEquals(12, zeroChannels(run, index));
+                float last = 0;
+                for (int k = 0; k < 100; k++) {
+                    last = run.step(batches.get(k % batches.size()));
+                    if (k % 25 == 24) {
+                        assertEquals(12, zeroChannels(run, index), "after " + (k + 1));
+                    }
+                }
+                assertTrue(last < first, "loss went from " + first + " to " + last);
+            }
+        }
+    }
+
+    @Test
+    void gradientsAreClearedAfterEachStep() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = blobBatches(manager, 3);
+            try (TrainingHarness run =
+                    new TrainingHarness(
+                            TinyModels.mlp(6, 16, 3),
+                            MLP_INPUT,
+                            4,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRateTracker(Tracker.fixed(0.1f))
+                                            .setBlock(b)
+                                            .setPruningSteps(2)
+                                            .build())) {
+                run.step(batches.get(0));
+                for (Pair<String, Parameter> pair : run.model.getBlock().getParameters()) {
+                    try (NDArray gradient = pair.getValue().getArray().getGradient();
+                            NDArray abs = gradient.abs();
+                            NDArray max = abs.max()) {
+                        assertEquals(0f, max.getFloat(), pair.getKey());
+                    }
+                }
+            }
+        }
+    }
+
+    private static int zeroChannels(TrainingHarness run, ChannelIndex index) {
+        int zeros = 0;
+        for (NodeGroup group : index.prunableGroups()) {
+            zeros += run.zeroChannels(group);
+        }
+        return zeros;
+    }
+}
