@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
         description = "HESSO structured pruning for Deep Java Library (PyTorch engine).",
         subcommands = {
             InfoCommand.class,
-            // Lead: add DemoCommand.class, ReplayCommand.class, GroupsCommand.class and
-            // BenchCommand.class here, one per line, in the order `--help` should list them.
+            GroupsCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class HessoCli implements Callable<Integer> {

@@ -1,5 +1,2 @@
-/**
- * The {@code hesso} command line ({@link ai.hesso.examples.HessoCli}, run by {@code bin/hesso}) and
- * its subcommands.
- */
+/** The {@code bin/hesso} command line: demo, replay, groups, bench and info. */
 package ai.hesso.examples;
