@@ -151,6 +151,11 @@ public final class HessoOptimizer extends Optimizer {
         return driver;
     }
 
+    /** Returns the number of live arrays the optimizer holds (state, masks, snapshots). */
+    int liveStateArrays() {
+        return stateManager.getManagedArrays().size();
+    }
+
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {

@@ -58,11 +58,16 @@ final class TrainingHarness implements AutoCloseable {
 
     /** Returns how many channels of a node group are exactly zero in every member tensor. */
     int zeroChannels(NodeGroup group) {
+        return zeroChannels(model.getBlock(), group);
+    }
+
+    /** Returns how many channels of a node group of {@code block} are exactly zero. */
+    static int zeroChannels(Block block, NodeGroup group) {
         int zeros = 0;
         for (int c = 0; c < group.channels(); c++) {
             boolean zero = true;
             for (GroupMember member : group.members()) {
-                NDArray array = parameter(member.tensor()).getArray();
+                NDArray array = parameter(block, member.tensor()).getArray();
                 try (NDArray rows = StatisticsReducer.rows(array, member.axis(), group.channels());
                         NDArray row = rows.get(c);
                         NDArray abs = row.abs();
@@ -76,7 +81,11 @@ final class TrainingHarness implements AutoCloseable {
     }
 
     Parameter parameter(String name) {
-        for (Pair<String, Parameter> pair : model.getBlock().getParameters()) {
+        return parameter(model.getBlock(), name);
+    }
+
+    static Parameter parameter(Block block, String name) {
+        for (Pair<String, Parameter> pair : block.getParameters()) {
             if (pair.getKey().equals(name)) {
                 return pair.getValue();
             }
