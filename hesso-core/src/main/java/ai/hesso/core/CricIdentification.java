@@ -15,11 +15,11 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>Steps before {@code startCricStep} train normally.
  *   <li>At {@code c = startCricStep} the step's loss becomes {@code refLoss}, all channels are
- *       scored (this computes the step's direction, advancing the variant's state, but no update is
- *       applied) and all tensors are snapshot. The probe phase starts at this same step: for each
- *       probe, one step zeroes channels and the next records {@code loss / refLoss} and restores
- *       the snapshot. No gradient update happens in the probe phase; every probe ranks channels by
- *       the scores taken at step {@code c}, when the model was the snapshot.
+ *       scored (with the step's direction, previewed: no update is applied, so the variant's state
+ *       does not advance) and all tensors are snapshot. The probe phase starts at this same step:
+ *       for each probe, one step zeroes channels and the next records {@code loss / refLoss} and
+ *       restores the snapshot. No gradient update happens in the probe phase; every probe ranks
+ *       channels by the scores taken at step {@code c}, when the model was the snapshot.
  *   <li>Corrective cycles of {@code S} steps follow. At a cycle start the violating set is chosen
  *       (cycle 1: the K lowest-scoring channels; later: the trial set minus the historical set),
  *       the cycles end if {@code maxCycles} have run or the violating set has at most {@code

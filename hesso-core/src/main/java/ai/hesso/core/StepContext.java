@@ -11,8 +11,8 @@ public interface StepContext {
 
     /**
      * Reduces the current values {@code x} and this step's update direction {@code d} per prunable
-     * channel. Computing {@code d} advances the update variant's state (momentum, Adam moments)
-     * exactly once per step; if the step then applies an update it reuses that {@code d}.
+     * channel. The direction is previewed: the update variant's state (momentum, Adam moments)
+     * advances only when the step applies its update, and then with the same {@code d}.
      *
      * @return the statistics over all N prunable channels, in global index order
      */

@@ -118,13 +118,11 @@ public final class ReferenceEngine {
      */
     public StepPlan step(Map<String, double[]> gradients, double loss) {
         int step = driver.step() + 1;
-        Map<String, double[]> stepDirections = new HashMap<>();
         StepContext context =
                 new StepContext() {
                     @Override
                     public ChannelStatistics channelStatistics() {
-                        computeDirections(gradients, step, stepDirections);
-                        return statistics(stepDirections);
+                        return statistics(directions(gradients, step, false));
                     }
 
                     @Override
@@ -147,7 +145,7 @@ public final class ReferenceEngine {
                                     snapshot.get(name), 0, t.values(), 0, t.values().length));
         }
         if (plan.update()) {
-            computeDirections(gradients, step, stepDirections);
+            Map<String, double[]> stepDirections = directions(gradients, step, true);
             for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
                 double[] x = entry.getValue().values();
                 double[] d = stepDirections.get(entry.getKey());
@@ -191,11 +189,13 @@ public final class ReferenceEngine {
         return Math.sqrt(sum);
     }
 
-    private void computeDirections(
-            Map<String, double[]> gradients, int step, Map<String, double[]> out) {
-        if (!out.isEmpty()) {
-            return;
-        }
+    /**
+     * Computes every tensor's direction for a step: previewed for the statistics (the state is
+     * untouched), committed for the update (the state advances once).
+     */
+    private Map<String, double[]> directions(
+            Map<String, double[]> gradients, int step, boolean commit) {
+        Map<String, double[]> out = new HashMap<>();
         for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
             double[] gradient = gradients.get(entry.getKey());
             if (gradient == null || gradient.length != entry.getValue().values().length) {
@@ -211,8 +211,11 @@ public final class ReferenceEngine {
             ReferenceDirection direction =
                     directions.computeIfAbsent(
                             entry.getKey(), k -> new ReferenceDirection(variant));
-            out.put(entry.getKey(), direction.direction(entry.getValue().values(), gradient, step));
+            out.put(
+                    entry.getKey(),
+                    direction.direction(entry.getValue().values(), gradient, step, commit));
         }
+        return out;
     }
 
     private ChannelStatistics statistics(Map<String, double[]> stepDirections) {

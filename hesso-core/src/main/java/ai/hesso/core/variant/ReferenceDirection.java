@@ -23,6 +23,18 @@ public final class ReferenceDirection {
     /**
      * Computes the direction {@code d} for step {@code k} and advances the state.
      *
+     * @param values the tensor's values {@code x}
+     * @param gradient its gradient {@code g}, after rescaling and clipping
+     * @param step the 1-based optimizer step {@code k}
+     * @return a new array {@code d}
+     */
+    public double[] direction(double[] values, double[] gradient, int step) {
+        return direction(values, gradient, step, true);
+    }
+
+    /**
+     * Computes the direction {@code d} for step {@code k}, advancing the state only when asked.
+     *
      * <ul>
      *   <li>sgd: {@code g' = g + wd x}; with a buffer: {@code buf = g'} on the first step, else
      *       {@code mu buf + (1 - tau) g'}; {@code d = buf} (or {@code g'} without a buffer).
@@ -34,9 +46,10 @@ public final class ReferenceDirection {
      * @param values the tensor's values {@code x}
      * @param gradient its gradient {@code g}, after rescaling and clipping
      * @param step the 1-based optimizer step {@code k}
+     * @param commit whether to advance the state; a preview leaves it untouched
      * @return a new array {@code d}
      */
-    public double[] direction(double[] values, double[] gradient, int step) {
+    public double[] direction(double[] values, double[] gradient, int step, boolean commit) {
         int size = values.length;
         double[] g = new double[size];
         double decay = settings.variant() == Variant.ADAMW ? 0 : settings.weightDecay();
@@ -47,30 +60,32 @@ public final class ReferenceDirection {
             if (!settings.usesMomentumBuffer()) {
                 return g;
             }
-            if (first == null) {
-                first = g.clone();
-            } else {
+            double[] buffer = g.clone();
+            if (first != null) {
                 for (int i = 0; i < size; i++) {
-                    first[i] = settings.momentum() * first[i] + (1 - settings.dampening()) * g[i];
+                    buffer[i] = settings.momentum() * first[i] + (1 - settings.dampening()) * g[i];
                 }
             }
-            return first.clone();
+            if (commit) {
+                first = buffer.clone();
+            }
+            return buffer;
         }
-        if (first == null) {
-            first = new double[size];
-            second = new double[size];
-        }
+        double[] m = first == null ? new double[size] : first.clone();
+        double[] v = second == null ? new double[size] : second.clone();
         double b1 = settings.beta1();
         double b2 = settings.beta2();
         double correction1 = 1 - Math.pow(b1, step);
         double correction2 = 1 - Math.pow(b2, step);
         double[] d = new double[size];
         for (int i = 0; i < size; i++) {
-            first[i] = b1 * first[i] + (1 - b1) * g[i];
-            second[i] = b2 * second[i] + (1 - b2) * g[i] * g[i];
-            d[i] =
-                    (first[i] / correction1)
-                            / (Math.sqrt(second[i] / correction2) + settings.epsilon());
+            m[i] = b1 * m[i] + (1 - b1) * g[i];
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+            d[i] = (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + settings.epsilon());
+        }
+        if (commit) {
+            first = m;
+            second = v;
         }
         return d;
     }
