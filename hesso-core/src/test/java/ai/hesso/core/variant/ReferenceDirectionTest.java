@@ -65,4 +65,23 @@ class ReferenceDirectionTest {
                 IllegalArgumentException.class,
                 () -> VariantSettings.adam(Variant.SGD, 0.9, 0.999, 0));
     }
+
+    @Test
+    void previewDoesNotAdvanceTheState() {
+        ReferenceDirection adam =
+                new ReferenceDirection(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0));
+        ReferenceDirection fresh =
+                new ReferenceDirection(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0));
+        double[] x = {1, 2};
+        double[] g = {0.3, -0.7};
+        double[] preview = adam.direction(x, g, 1, false);
+        assertArrayEquals(fresh.direction(x, g, 1), preview, 0);
+        // the state is still empty: step 1 again gives the same, and committing twice differs
+        assertArrayEquals(preview, adam.direction(x, g, 1, true), 0);
+        ReferenceDirection sgd = new ReferenceDirection(VariantSettings.sgd(0.5, 0, 0));
+        sgd.direction(x, g, 1, true);
+        double[] peek = sgd.direction(x, g, 2, false);
+        assertArrayEquals(peek, sgd.direction(x, g, 2, true), 0);
+        assertArrayEquals(new double[] {0.45, -1.05}, peek, 1e-15);
+    }
 }
