@@ -60,6 +60,17 @@ public final class HessoDriver {
                             + "); give prunable node groups with more than groupDivisible"
                             + " channels, or set targetGroupSparsity to 0");
         }
+        if (settings.targetGroupSparsity() > 0 && identification.initialTarget == 0) {
+            throw new IllegalArgumentException(
+                    "targetGroupSparsity "
+                            + settings.targetGroupSparsity()
+                            + " of "
+                            + index.size()
+                            + " prunable channels rounds down to 0 channels to prune; raise"
+                            + " targetGroupSparsity to at least "
+                            + (1.0 / index.size())
+                            + " or set it to 0 for plain training");
+        }
         logger.info(
                 "HESSO: {} prunable channels in {} of {} node groups, target {} ({})",
                 index.size(),

@@ -261,6 +261,14 @@ class HessoDriverTest {
         assertMessage("pruningSteps", () -> HessoSettings.builder().build());
         assertMessage("startPruningStep", () -> settings().optStartPruningStep(-3).build());
         assertMessage(
+                "rounds down to 0",
+                () ->
+                        new HessoDriver(
+                                settings().optTargetGroupSparsity(0.1).build(),
+                                List.of(
+                                        NodeGroup.prunable(
+                                                "x", 3, List.of(GroupMember.rows("x"))))));
+        assertMessage(
                 "no node group is prunable",
                 () ->
                         new HessoDriver(

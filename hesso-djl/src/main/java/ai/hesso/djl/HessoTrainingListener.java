@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.hesso.core.HessoMetrics;
+import ai.hesso.core.Phase;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,5 +53,17 @@ public final class HessoTrainingListener extends TrainingListenerAdapter {
     public void onEpoch(Trainer trainer) {
         epoch++;
         logger.info("epoch {}: HESSO {}", epoch, optimizer.metrics());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+        HessoMetrics metrics = optimizer.metrics();
+        if (metrics.targetChannels() > 0 && metrics.phase() != Phase.PRUNED) {
+            logger.warn(
+                    "training ended before HESSO finished pruning: {}; start pruning earlier or"
+                            + " shorten pruningSteps so that all periods end within training",
+                    metrics);
+        }
     }
 }
