@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -18,11 +19,16 @@ import ai.hesso.core.variant.Variant;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class HessoOptimizerIT {
 
     private static final Shape MLP_INPUT = new Shape(8, 6);
+
+    private static TrainingHarness mlp(long seed, Function<Block, Optimizer> optimizer) {
+        return new TrainingHarness(TinyModels.mlp(6, 16, 3), MLP_INPUT, seed, optimizer);
+    }
 
     private static List<NDList> blobBatches(NDManager manager, int batches) {
         return SyntheticData.fixedBatches(manager, batches, 8, new Shape(6), 3, 11);
@@ -47,9 +53,7 @@ class HessoOptimizerIT {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDList> batches = blobBatches(manager, 20);
             try (TrainingHarness djl =
-                            new TrainingHarness(
-                                    TinyModels.mlp(6, 16, 3),
-                                    MLP_INPUT,
+                            mlp(
                                     3,
                                     b ->
                                             Optimizer.sgd()
@@ -58,9 +62,7 @@ class HessoOptimizerIT {
                                                     .optWeightDecays(0.01f)
                                                     .build());
                     TrainingHarness hesso =
-                            new TrainingHarness(
-                                    TinyModels.mlp(6, 16, 3),
-                                    MLP_INPUT,
+                            mlp(
                                     3,
                                     b ->
                                             Hesso.builder()
@@ -86,9 +88,7 @@ class HessoOptimizerIT {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDList> batches = blobBatches(manager, 20);
             try (TrainingHarness djl =
-                            new TrainingHarness(
-                                    TinyModels.mlp(6, 16, 3),
-                                    MLP_INPUT,
+                            mlp(
                                     5,
                                     b ->
                                             Optimizer.adam()
@@ -96,9 +96,7 @@ class HessoOptimizerIT {
                                                     .optEpsilon(1e-30f)
                                                     .build());
                     TrainingHarness hesso =
-                            new TrainingHarness(
-                                    TinyModels.mlp(6, 16, 3),
-                                    MLP_INPUT,
+                            mlp(
                                     5,
                                     b ->
                                             Hesso.builder()
@@ -172,9 +170,7 @@ class HessoOptimizerIT {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDList> batches = blobBatches(manager, 3);
             try (TrainingHarness run =
-                    new TrainingHarness(
-                            TinyModels.mlp(6, 16, 3),
-                            MLP_INPUT,
+                    mlp(
                             4,
                             b ->
                                     Hesso.builder()
