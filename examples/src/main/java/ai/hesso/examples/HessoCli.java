@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
         description = "HESSO structured pruning for Deep Java Library (PyTorch engine).",
         subcommands = {
             InfoCommand.class,
+            ReplayCommand.class,
             GroupsCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -14,6 +14,9 @@ import ai.hesso.core.variant.VariantSettings;
  * driver asks for before the tensor's update). On one device both see the same gradient, so the
  * preview equals the committed direction.
  *
+ * <p>Scalars are passed as {@code double}: the engine casts a 0-dim scalar to the tensor's own
+ * type, so a float32 tensor computes in float32 and a float64 tensor keeps the exact settings.
+ *
  * <p>Every array made here is attached to the call's temporary manager, except the state arrays,
  * which live on {@code stateManager} and are read and written through aliases.
  */
@@ -54,7 +57,7 @@ final class DirectionState {
             g = g.clip(-clipGrad, clipGrad);
         }
         if (settings.variant() != Variant.ADAMW && settings.weightDecay() > 0) {
-            g = g.add(values.mul((float) settings.weightDecay()));
+            g = g.add(values.mul(settings.weightDecay()));
         }
         if (settings.variant() == Variant.SGD) {
             return settings.usesMomentumBuffer() ? momentum(g, commit, temp) : g;
@@ -70,15 +73,15 @@ final class DirectionState {
             }
             return g;
         }
-        float mu = (float) settings.momentum();
-        NDArray fresh = g.mul((float) (1 - settings.dampening()));
+        double mu = settings.momentum();
+        NDArray fresh = g.mul(1 - settings.dampening());
         NDArray buffer = Aliases.on(first, temp);
         return commit ? buffer.muli(mu).addi(fresh) : fresh.addi(buffer.mul(mu));
     }
 
     private NDArray adam(NDArray g, int step, boolean commit, NDManager temp) {
-        float b1 = (float) settings.beta1();
-        float b2 = (float) settings.beta2();
+        double b1 = settings.beta1();
+        double b2 = settings.beta2();
         if (commit && first == null) {
             first = keep(g.zerosLike());
             second = keep(g.zerosLike());
@@ -96,9 +99,9 @@ final class DirectionState {
                 v.addi(Aliases.on(second, temp).mul(b2));
             }
         }
-        float correction1 = (float) (1 - Math.pow(settings.beta1(), step));
-        float correction2 = (float) (1 - Math.pow(settings.beta2(), step));
-        NDArray denominator = v.div(correction2).sqrt().addi((float) settings.epsilon());
+        double correction1 = 1 - Math.pow(b1, step);
+        double correction2 = 1 - Math.pow(b2, step);
+        NDArray denominator = v.div(correction2).sqrt().addi(settings.epsilon());
         return m.div(correction1).divi(denominator);
     }
 

@@ -189,7 +189,7 @@ public final class HessoOptimizer extends Optimizer {
                 NDArray d = direction(name, device).direction(x, g, plan.step(), true, temp);
                 float lr = learningRateTracker.getNewValue(parameterId, plan.step());
                 if (variant.variant() == Variant.ADAMW && variant.weightDecay() > 0) {
-                    x.subi(x.mul((float) (lr * variant.weightDecay())));
+                    x.subi(x.mul(lr * variant.weightDecay()));
                 }
                 x.subi(d.mul(lr));
             }
@@ -201,6 +201,7 @@ public final class HessoOptimizer extends Optimizer {
                                 slot.group(),
                                 slot.channels(),
                                 device,
+                                weight.getDataType(),
                                 slot.member().axis(),
                                 weight.getShape().dimension());
                 if (multiplier != null) {

@@ -3,6 +3,7 @@ package ai.hesso.djl;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.ChannelMasks;
 import ai.hesso.core.StepPlan;
@@ -16,8 +17,9 @@ import java.util.Map;
  *
  * <p>The 0/1 indicator arrays are built only when the core's masks change (once per period), and a
  * step's multiplier {@code important + factor * redundant} once per group and device, then shared
- * by all member tensors. The multiplier is exact: {@code 1 + 0}, {@code 0 + factor} or {@code 0 +
- * 0}, so a redundant row is multiplied by exactly the factor.
+ * by all member tensors, in the member's own type (so float64 tensors get the float64 factor). The
+ * multiplier is exact: {@code 1 + 0}, {@code 0 + factor} or {@code 0 + 0}, so a redundant row is
+ * multiplied by exactly the factor.
  */
 final class RowMasks implements AutoCloseable {
 
@@ -33,11 +35,17 @@ final class RowMasks implements AutoCloseable {
 
     /**
      * Returns the multiplier of one group on one device for a plan, shaped to broadcast over a
-     * member tensor of rank {@code rank} with channels on {@code axis}; null when the group has no
-     * redundant or pruned rows.
+     * member tensor of rank {@code rank} and type {@code type} with channels on {@code axis}; null
+     * when the group has no redundant or pruned rows.
      */
     NDArray multiplier(
-            StepPlan plan, int group, int channels, Device device, ChannelAxis axis, int rank) {
+            StepPlan plan,
+            int group,
+            int channels,
+            Device device,
+            DataType type,
+            ChannelAxis axis,
+            int rank) {
         ChannelMasks masks = plan.masks();
         if (!masks.touches(group)) {
             return null;
@@ -51,15 +59,15 @@ final class RowMasks implements AutoCloseable {
             stepMultipliers.clear();
             multiplierStep = plan.step();
         }
-        String key = group + "@" + device + "#" + axis + "/" + rank;
+        String key = group + "@" + device + ":" + type + "#" + axis + "/" + rank;
         NDArray multiplier = stepMultipliers.get(key);
         if (multiplier == null) {
-            NDArray important = indicator(group, device, channels, masks, true);
-            NDArray redundant = indicator(group, device, channels, masks, false);
+            NDArray important = indicator(group, device, type, channels, masks, true);
+            NDArray redundant = indicator(group, device, type, channels, masks, false);
             long[] shape = new long[rank];
             java.util.Arrays.fill(shape, 1);
             shape[axis.index()] = channels;
-            try (NDArray scaled = redundant.mul((float) plan.redundantFactor());
+            try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
                 multiplier = flat.reshape(new Shape(shape));
             }
@@ -69,8 +77,13 @@ final class RowMasks implements AutoCloseable {
     }
 
     private NDArray indicator(
-            int group, Device device, int channels, ChannelMasks masks, boolean important) {
-        String key = group + "@" + device + (important ? "+" : "-");
+            int group,
+            Device device,
+            DataType type,
+            int channels,
+            ChannelMasks masks,
+            boolean important) {
+        String key = group + "@" + device + ":" + type + (important ? "+" : "-");
         return indicators.computeIfAbsent(
                 key,
                 k -> {
@@ -89,7 +102,7 @@ final class RowMasks implements AutoCloseable {
                         }
                     }
                     try (NDManager onDevice = manager.newSubManager(device)) {
-                        NDArray array = onDevice.create(values);
+                        NDArray array = onDevice.create(values).toType(type, false);
                         array.attach(manager);
                         return array;
                     }

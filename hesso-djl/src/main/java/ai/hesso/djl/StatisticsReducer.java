@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
@@ -76,11 +77,7 @@ final class StatisticsReducer {
             return new double[0];
         }
         NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
-        float[] floats = all.toFloatArray();
-        double[] doubles = new double[floats.length];
-        for (int i = 0; i < floats.length; i++) {
-            doubles[i] = floats[i];
-        }
-        return doubles;
+        // float32 and float64 tensors alike (toFloatArray() rejects float64)
+        return all.toType(DataType.FLOAT64, false).toDoubleArray();
     }
 }
