@@ -71,7 +71,7 @@ public final class HessoDriver {
                             + (1.0 / index.size())
                             + " or set it to 0 for plain training");
         }
-        logger.info(
+        logger.debug(
                 "HESSO: {} prunable channels in {} of {} node groups, target {} ({})",
                 index.size(),
                 index.prunableGroups().size(),

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
  * resolved at the first update, when the block is initialized.
  */
-public final class HessoOptimizer extends Optimizer {
+public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(HessoOptimizer.class);
 
@@ -68,10 +68,10 @@ public final class HessoOptimizer extends Optimizer {
     private final HessoSettings settings;
     private final Block block;
     private final NodeGroupSource groupSource;
-    private final NDManager stateManager = NDManager.newBaseManager();
+    private NDManager stateManager;
     private final StepBoundary boundary = new StepBoundary();
-    private final RowMasks rowMasks = new RowMasks(stateManager);
-    private final ParameterSnapshot snapshot = new ParameterSnapshot(stateManager);
+    private RowMasks rowMasks;
+    private ParameterSnapshot snapshot;
     private final Map<String, DirectionState> directions = new HashMap<>();
 
     private HessoDriver driver;
@@ -80,6 +80,7 @@ public final class HessoOptimizer extends Optimizer {
     private Map<String, MemberSlot> members;
     private StepPlan plan;
     private double pendingLoss = Double.NaN;
+    private boolean closed;
 
     /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
     private record MemberSlot(int group, int channels, GroupMember member) {}
@@ -153,12 +154,28 @@ public final class HessoOptimizer extends Optimizer {
 
     /** Returns the number of live arrays the optimizer holds (state, masks, snapshots). */
     int liveStateArrays() {
-        return stateManager.getManagedArrays().size();
+        return stateManager == null ? 0 : stateManager.getManagedArrays().size();
+    }
+
+    /**
+     * Frees the optimizer's engine state (moments, masks, snapshots). It lives in a sub-manager of
+     * the model's manager, so closing the model frees it too; close the optimizer to free it
+     * earlier. Training with a closed optimizer fails.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (stateManager != null) {
+            stateManager.close();
+        }
     }
 
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        if (closed) {
+            throw new IllegalStateException("this HESSO optimizer was closed; build a new one");
+        }
         if (driver == null) {
             resolve();
         }
@@ -231,6 +248,16 @@ public final class HessoOptimizer extends Optimizer {
             idToName.put(pair.getValue().getId(), pair.getKey());
             parameters.put(pair.getKey(), pair.getValue());
         }
+        if (parameters.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the block given to setBlock(..) has no parameters; give HESSO the block being"
+                            + " trained");
+        }
+        // the state lives and dies with the model's arrays
+        stateManager =
+                parameters.values().iterator().next().getArray().getManager().newSubManager();
+        rowMasks = new RowMasks(stateManager);
+        snapshot = new ParameterSnapshot(stateManager);
         List<NodeGroup> groups = groupSource.groups(block);
         NodeGroupValidation.check(groups, parameters);
         driver = new HessoDriver(settings, groups);
@@ -243,8 +270,12 @@ public final class HessoOptimizer extends Optimizer {
             }
         }
         logger.info(
-                "HESSO resolved {} node groups over {} parameters; variant {}",
+                "HESSO: {} node groups ({} prunable, {} channels, target {}) over {} parameters;"
+                        + " {}",
                 groups.size(),
+                index.prunableGroups().size(),
+                index.size(),
+                driver.metrics().targetChannels(),
                 parameters.size(),
                 variant);
     }
