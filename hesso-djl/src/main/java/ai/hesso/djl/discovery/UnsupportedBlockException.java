@@ -7,8 +7,10 @@ package ai.hesso.djl.discovery;
  */
 public class UnsupportedBlockException extends RuntimeException {
 
+    /** The serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The path of the unsupported block. */
     private final String blockPath;
 
     /**
