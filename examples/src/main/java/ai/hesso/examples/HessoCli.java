@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
         description = "HESSO structured pruning for Deep Java Library (PyTorch engine).",
         subcommands = {
             InfoCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
             // Lead: add DemoCommand.class, ReplayCommand.class, GroupsCommand.class and
             // BenchCommand.class here, one per line, in the order `--help` should list them.
             CommandLine.HelpCommand.class,
