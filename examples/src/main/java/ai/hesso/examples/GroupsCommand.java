@@ -33,7 +33,7 @@ public final class GroupsCommand implements Callable<Integer> {
             names = "--model",
             required = true,
             paramLabel = "NAME",
-            description = "mlp, vgg, resnet20, resnet18, inception or transformer")
+            description = "mlp, vgg, resnet20, resnet18, inception, transformer or fashion-cnn")
     private String model;
 
     @Option(

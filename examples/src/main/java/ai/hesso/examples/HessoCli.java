@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
  * <p>Write a class in this package annotated {@code @Command(name = "...", mixinStandardHelpOptions
  * = true, description = "...")} implementing {@code Callable<Integer>} (return the exit code; take
  * {@code --data DIR} with {@code @Mixin DataDirOption data;}), then list it in the {@code
- * subcommands} attribute below, where the planned {@code demo}, {@code replay}, {@code groups} and
- * {@code bench} commands go.
+ * subcommands} attribute below, in the order {@code --help} should list it.
  *
  * <p>Exit codes: 0 success, 1 a failure reported in one line (such as missing data), 2 a usage
  * error (including no subcommand).
@@ -29,9 +28,11 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionInfo.Provider.class,
         description = "HESSO structured pruning for Deep Java Library (PyTorch engine).",
         subcommands = {
-            InfoCommand.class,
+            DemoCommand.class,
             ReplayCommand.class,
             GroupsCommand.class,
+            BenchCommand.class,
+            InfoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class HessoCli implements Callable<Integer> {

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 
 /**
  * The registry of built-in models the command line knows by name: {@code mlp}, {@code vgg}, {@code
- * resnet20}, {@code resnet18}, {@code inception}, {@code transformer}.
+ * resnet20}, {@code resnet18}, {@code inception}, {@code transformer}, and {@code fashion-cnn}, the
+ * model {@code hesso demo} and {@code hesso bench} train on Fashion-MNIST.
  */
 public final class BuiltinModels {
 
@@ -84,6 +85,7 @@ public final class BuiltinModels {
                                 .build());
         register("inception", new Shape(1, 3, 16, 16), BuiltinModels::inception);
         register("transformer", new Shape(1, 4, 8), BuiltinModels::transformer);
+        register("fashion-cnn", new Shape(1, 1, 28, 28), BuiltinModels::fashionCnn);
     }
 
     private BuiltinModels() {}
@@ -140,6 +142,28 @@ public final class BuiltinModels {
                 .add(Linear.builder().setUnits(32).build())
                 .add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(10).build());
+    }
+
+    /**
+     * The VGG-style CNN of {@code hesso demo} and {@code hesso bench}, for {@code (N, 1, 28, 28)}
+     * Fashion-MNIST images: five 3x3 convolutions, each followed by batch norm and ReLU, with
+     * widths 16-16-pool-32-32-pool-64-pool, then a linear head with 10 outputs. The five
+     * convolutions are the prunable node groups (160 channels in all); the head feeds the loss.
+     *
+     * @return a fresh, uninitialized block
+     */
+    public static Block fashionCnn() {
+        SequentialBlock net = new SequentialBlock();
+        int[][] stages = {{16, 16}, {32, 32}, {64}};
+        for (int[] stage : stages) {
+            for (int width : stage) {
+                net.add(conv(width, 3))
+                        .add(BatchNorm.builder().build())
+                        .add(Activation.reluBlock());
+            }
+            net.add(Pool.maxPool2dBlock(new Shape(2, 2)));
+        }
+        return net.add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(10).build());
     }
 
     private static Block inception() {

@@ -1,0 +1,162 @@
+package ai.hesso.examples;
+
+import ai.djl.translate.TranslateException;
+import ai.hesso.examples.bench.BenchSettings;
+import ai.hesso.examples.bench.StepBench;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hesso bench}: the training-step time of HESSO-Adam against DJL's Adam on the demo CNN and
+ * the same batches, measured side by side in one run ({@link StepBench}), printed as median
+ * milliseconds per step and ratios against DJL Adam with the targets ({@value
+ * BenchSettings#TARGET_OUTSIDE} outside pruning periods, {@value BenchSettings#TARGET_PRUNING}
+ * during them) and PASS or FAIL.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Time HESSO-Adam training steps against DJL's Adam on the same batches.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin private DataDirOption data;
+
+    @Option(names = "--synthetic", description = "seeded random images instead of Fashion-MNIST")
+    private boolean synthetic;
+
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            defaultValue = "300",
+            description = "timed steps per optimizer (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "untimed steps per optimizer first (default: ${DEFAULT-VALUE})")
+    private int warmup;
+
+    @Option(
+            names = "--block",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "steps per optimizer before alternating (default: ${DEFAULT-VALUE})")
+    private int block;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "128",
+            description = "images per step (default: ${DEFAULT-VALUE})")
+    private int batchSize;
+
+    @Option(
+            names = "--batches",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "distinct batches cycled through (default: ${DEFAULT-VALUE})")
+    private int batches;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description = "seed of the weights and synthetic data (default: ${DEFAULT-VALUE})")
+    private int seed;
+
+    @Spec private CommandSpec spec;
+
+    /** Creates the command; picocli fills the options. */
+    public BenchCommand() {}
+
+    /**
+     * Returns the settings the options describe.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming the first bad option, its value and the valid range
+     */
+    public BenchSettings settings() {
+        return new BenchSettings(
+                data.directory(), synthetic, steps, warmup, block, batchSize, batches, seed);
+    }
+
+    /**
+     * Runs the benchmark and prints the medians, ratios and verdicts.
+     *
+     * @return 0 when both ratios meet their targets, 1 when one does not, 2 on a bad option
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    @Override
+    public Integer call() throws IOException, TranslateException {
+        BenchSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("hesso bench: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "fashion-cnn, batch %d of %s, %d warm-up + %d timed steps per optimizer in"
+                        + " alternating blocks of %d; Adam lr %s%n",
+                settings.batchSize(),
+                settings.synthetic() ? "synthetic images" : "Fashion-MNIST",
+                settings.warmupSteps(),
+                settings.steps(),
+                settings.blockSteps(),
+                BenchSettings.LEARNING_RATE);
+        out.flush();
+        StepBench.Result r = new StepBench(settings).run();
+        double base = StepBench.Result.median(r.djlAdam());
+        out.printf("%-36s %6s %9s %7s %8s%n", "", "steps", "median ms", "ratio", "target");
+        out.printf("%-36s %6d %9.2f %7.3f%n", "DJL Adam", r.djlAdam().length, base, 1.0);
+        boolean outside =
+                row(
+                        out,
+                        "HESSO-Adam outside pruning periods",
+                        r.hessoOutside(),
+                        base,
+                        BenchSettings.TARGET_OUTSIDE);
+        boolean pruning =
+                row(
+                        out,
+                        "HESSO-Adam during pruning periods",
+                        r.hessoPruning(),
+                        base,
+                        BenchSettings.TARGET_PRUNING);
+        r.byPhase()
+                .forEach(
+                        (phase, times) ->
+                                out.printf(
+                                        "  of which %-25s %6d %9.2f %7.3f%n",
+                                        phase,
+                                        times.length,
+                                        StepBench.Result.median(times),
+                                        StepBench.Result.median(times) / base));
+        out.flush();
+        return outside && pruning ? 0 : 1;
+    }
+
+    private static boolean row(
+            PrintWriter out, String label, double[] times, double base, double target) {
+        double median = StepBench.Result.median(times);
+        double ratio = median / base;
+        boolean pass = ratio <= target;
+        out.printf(
+                "%-36s %6d %9.2f %7.3f  <= %.2f %s%n",
+                label, times.length, median, ratio, target, pass ? "PASS" : "FAIL");
+        return pass;
+    }
+}

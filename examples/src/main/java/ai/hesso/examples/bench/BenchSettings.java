@@ -1,0 +1,96 @@
+package ai.hesso.examples.bench;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The settings of {@code hesso bench}.
+ *
+ * <p>Each optimizer first runs {@code warmupSteps} untimed steps, then {@code steps} timed ones, in
+ * alternating blocks of {@code blockSteps}. HESSO's warm-up ends a third of the way into the timed
+ * steps and its {@value #PRUNING_PERIODS} pruning periods fill the second third, so each phase gets
+ * about a third of the samples.
+ *
+ * @param dataDirectory the Fashion-MNIST directory (ignored when {@code synthetic})
+ * @param synthetic whether to use seeded random images and labels instead of Fashion-MNIST
+ * @param steps timed steps per optimizer, at least 30
+ * @param warmupSteps untimed steps per optimizer before timing, at least 0
+ * @param blockSteps steps per optimizer before switching to the other, at least 1
+ * @param batchSize images per step, at least 1
+ * @param distinctBatches how many different batches are cycled through, at least 1
+ * @param seed the seed of the weights (and of synthetic data)
+ */
+public record BenchSettings(
+        Path dataDirectory,
+        boolean synthetic,
+        int steps,
+        int warmupSteps,
+        int blockSteps,
+        int batchSize,
+        int distinctBatches,
+        int seed) {
+
+    /** The number of HESSO pruning periods. */
+    public static final int PRUNING_PERIODS = 5;
+
+    /** The learning rate of both Adams. */
+    public static final float LEARNING_RATE = 1e-3f;
+
+    /** The target ratio of HESSO's median step time to DJL Adam's during pruning periods. */
+    public static final double TARGET_PRUNING = 1.10;
+
+    /** The target ratio outside pruning periods (warm-up and after pruning). */
+    public static final double TARGET_OUTSIDE = 1.05;
+
+    /**
+     * Validates the settings.
+     *
+     * @param dataDirectory the data directory
+     * @param synthetic whether the data is synthetic
+     * @param steps the timed steps
+     * @param warmupSteps the untimed steps
+     * @param blockSteps the steps per block
+     * @param batchSize the batch size
+     * @param distinctBatches the distinct batches
+     * @param seed the seed
+     * @throws IllegalArgumentException naming the bad value and the valid range
+     */
+    public BenchSettings {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        if (steps < 30) {
+            throw new IllegalArgumentException("--steps must be at least 30, got " + steps);
+        }
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("--warmup must be at least 0, got " + warmupSteps);
+        }
+        if (blockSteps < 1 || blockSteps > steps) {
+            throw new IllegalArgumentException(
+                    "--block must be in [1, " + steps + "], got " + blockSteps);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (distinctBatches < 1) {
+            throw new IllegalArgumentException(
+                    "--batches must be at least 1, got " + distinctBatches);
+        }
+    }
+
+    /**
+     * Returns HESSO's first pruning step, counted from its first (untimed) step.
+     *
+     * @return {@code warmupSteps + steps / 3}
+     */
+    public int startPruningStep() {
+        return warmupSteps + steps / 3;
+    }
+
+    /**
+     * Returns the steps of HESSO's pruning periods.
+     *
+     * @return {@code steps / 3}
+     */
+    public int pruningSteps() {
+        return steps / 3;
+    }
+}

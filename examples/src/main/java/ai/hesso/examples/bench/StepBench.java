@@ -1,0 +1,249 @@
+package ai.hesso.examples.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import ai.hesso.core.Phase;
+import ai.hesso.core.variant.Variant;
+import ai.hesso.djl.Hesso;
+import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.examples.data.FashionMnist;
+import ai.hesso.examples.models.BuiltinModels;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Times training steps (forward, loss, backward, optimizer update) of {@link
+ * BuiltinModels#fashionCnn()} under DJL's Adam and under HESSO-Adam, on the same batches, in
+ * alternating blocks so that both see the same machine load. HESSO's step times are sorted by the
+ * phase of the step: inside a pruning period, or outside (warm-up and after pruning).
+ */
+public final class StepBench {
+
+    private final BenchSettings settings;
+
+    /**
+     * Creates the benchmark.
+     *
+     * @param settings the settings
+     */
+    public StepBench(BenchSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * The measured step times, in milliseconds.
+     *
+     * @param djlAdam DJL Adam's steps
+     * @param hessoOutside HESSO-Adam's steps outside pruning periods
+     * @param hessoPruning HESSO-Adam's steps inside pruning periods
+     * @param byPhase HESSO-Adam's steps by the phase of the step
+     */
+    public record Result(
+            double[] djlAdam,
+            double[] hessoOutside,
+            double[] hessoPruning,
+            Map<Phase, double[]> byPhase) {
+
+        /**
+         * Copies the arrays.
+         *
+         * @param djlAdam DJL Adam's step times
+         * @param hessoOutside HESSO's outside pruning periods
+         * @param hessoPruning HESSO's inside pruning periods
+         * @param byPhase HESSO's by phase
+         */
+        public Result {
+            byPhase = Collections.unmodifiableMap(new EnumMap<>(byPhase));
+            djlAdam = djlAdam.clone();
+            hessoOutside = hessoOutside.clone();
+            hessoPruning = hessoPruning.clone();
+        }
+
+        /**
+         * Returns the median of step times.
+         *
+         * @param times step times
+         * @return the median, NaN when empty
+         */
+        public static double median(double[] times) {
+            if (times.length == 0) {
+                return Double.NaN;
+            }
+            double[] s = times.clone();
+            Arrays.sort(s);
+            int m = s.length / 2;
+            return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+        }
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @return the step times
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    public Result run() throws IOException, TranslateException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = batches(manager);
+            Shape input = batches.get(0).get(0).getShape();
+            try (Harness djl = new Harness(input, b -> adam());
+                    Harness hesso = new Harness(input, this::hessoAdam)) {
+                HessoOptimizer h = (HessoOptimizer) hesso.optimizer;
+                for (int k = 0; k < settings.warmupSteps(); k++) {
+                    djl.step(batches.get(k % batches.size()));
+                    hesso.step(batches.get(k % batches.size()));
+                }
+                List<Double> djlTimes = new ArrayList<>();
+                List<Double> outside = new ArrayList<>();
+                List<Double> pruning = new ArrayList<>();
+                Map<Phase, List<Double>> phases = new EnumMap<>(Phase.class);
+                int k = settings.warmupSteps();
+                for (int done = 0; done < settings.steps(); done += settings.blockSteps()) {
+                    int n = Math.min(settings.blockSteps(), settings.steps() - done);
+                    for (int i = 0; i < n; i++) {
+                        djlTimes.add(djl.step(batches.get((k + i) % batches.size())));
+                    }
+                    for (int i = 0; i < n; i++) {
+                        double ms = hesso.step(batches.get((k + i) % batches.size()));
+                        Phase phase = h.metrics().phase();
+                        (phase == Phase.PRUNING ? pruning : outside).add(ms);
+                        phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(ms);
+                    }
+                    k += n;
+                }
+                Map<Phase, double[]> byPhase = new EnumMap<>(Phase.class);
+                phases.forEach((p, t) -> byPhase.put(p, array(t)));
+                return new Result(array(djlTimes), array(outside), array(pruning), byPhase);
+            }
+        }
+    }
+
+    private static double[] array(List<Double> list) {
+        return list.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static Optimizer adam() {
+        return Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
+                .build();
+    }
+
+    private Optimizer hessoAdam(ai.djl.nn.Block block) {
+        return Hesso.builder()
+                .setLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
+                .setBlock(block)
+                .optVariant(Variant.ADAM)
+                .optTargetGroupSparsity(0.5)
+                .optStartPruningStep(settings.startPruningStep())
+                .setPruningSteps(settings.pruningSteps())
+                .optPruningPeriods(BenchSettings.PRUNING_PERIODS)
+                .build();
+    }
+
+    private List<NDList> batches(NDManager manager) throws IOException, TranslateException {
+        List<NDList> batches = new ArrayList<>();
+        int b = settings.batchSize();
+        int size = FashionMnist.IMAGE_SIZE;
+        if (settings.synthetic()) {
+            Engine.getInstance().setRandomSeed(settings.seed());
+            for (int i = 0; i < settings.distinctBatches(); i++) {
+                NDArray x = manager.randomUniform(0, 1, new Shape(b, 1, size, size));
+                NDArray y =
+                        manager.randomInteger(0, FashionMnist.CLASSES, new Shape(b), DataType.INT32)
+                                .toType(DataType.FLOAT32, false);
+                batches.add(new NDList(x, y));
+            }
+            return batches;
+        }
+        try (FashionMnist data =
+                FashionMnist.builder()
+                        .optDirectory(settings.dataDirectory())
+                        .optUsage(Dataset.Usage.TRAIN)
+                        .optLimit((long) b * settings.distinctBatches())
+                        .setSampling(b, false)
+                        .optManager(manager)
+                        .build()) {
+            data.prepare();
+            for (Batch batch : data.getData(manager)) {
+                try (batch) {
+                    NDList pair =
+                            new NDList(
+                                    batch.getData().singletonOrThrow().duplicate(),
+                                    batch.getLabels().singletonOrThrow().duplicate());
+                    pair.attach(manager);
+                    batches.add(pair);
+                }
+            }
+        }
+        return batches;
+    }
+
+    /** One model, its trainer and a timed step. */
+    private final class Harness implements AutoCloseable {
+        private final Model model;
+        private final Trainer trainer;
+        private final Optimizer optimizer;
+
+        Harness(Shape input, Function<ai.djl.nn.Block, Optimizer> factory) {
+            Engine.getInstance().setRandomSeed(settings.seed());
+            model = Model.newInstance("bench");
+            model.setBlock(BuiltinModels.fashionCnn());
+            optimizer = factory.apply(model.getBlock());
+            trainer =
+                    model.newTrainer(
+                            new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                                    .optOptimizer(optimizer));
+            trainer.initialize(input);
+        }
+
+        /** Runs one training step and returns its wall time in milliseconds. */
+        double step(NDList batch) {
+            long start = System.nanoTime();
+            float loss;
+            // the step's activations attach to the inputs' manager: a sub-manager frees them
+            try (NDManager temp = trainer.getManager().newSubManager();
+                    GradientCollector collector = trainer.newGradientCollector()) {
+                batch.tempAttach(temp);
+                NDList predictions = trainer.forward(new NDList(batch.get(0)));
+                try (NDArray value =
+                        trainer.getLoss().evaluate(new NDList(batch.get(1)), predictions)) {
+                    collector.backward(value);
+                    loss = value.getFloat();
+                }
+                predictions.close();
+            }
+            if (optimizer instanceof HessoOptimizer hesso) {
+                hesso.setLoss(loss);
+            }
+            trainer.step();
+            return (System.nanoTime() - start) / 1e6;
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            model.close();
+        }
+    }
+}

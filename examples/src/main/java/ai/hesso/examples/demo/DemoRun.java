@@ -1,0 +1,214 @@
+package ai.hesso.examples.demo;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import ai.hesso.core.HessoMetrics;
+import ai.hesso.core.group.NodeGroup;
+import ai.hesso.djl.Hesso;
+import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.examples.data.FashionMnist;
+import ai.hesso.examples.demo.DemoResult.Training;
+import ai.hesso.examples.models.BuiltinModels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code hesso demo} pipeline, shared by the command and its integration test: load
+ * Fashion-MNIST, train {@link BuiltinModels#fashionCnn()} with HESSO (SGD with momentum {@value
+ * DemoSettings#MOMENTUM}), test it, count its zero channels and compact parameters on the arrays,
+ * and optionally train the same model from the same initial weights on the same batches with DJL's
+ * plain SGD.
+ */
+public final class DemoRun {
+
+    private final DemoSettings settings;
+    private final PrintWriter out;
+
+    /**
+     * Creates a run.
+     *
+     * @param settings the settings
+     * @param out where progress lines go, or null for none
+     */
+    public DemoRun(DemoSettings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Runs the pipeline.
+     *
+     * @return the measurements
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if DJL cannot batch the data
+     * @throws ai.hesso.examples.data.MissingDataException if a data file is missing
+     */
+    public DemoResult run() throws IOException, TranslateException {
+        SeededSampler shuffle = new SeededSampler(settings.seed());
+        try (FashionMnist train =
+                        FashionMnist.builder()
+                                .optDirectory(settings.dataDirectory())
+                                .optUsage(Dataset.Usage.TRAIN)
+                                .optLimit(settings.trainLimit())
+                                .setSampling(new BatchSampler(shuffle, settings.batchSize()))
+                                .build();
+                FashionMnist test =
+                        FashionMnist.builder()
+                                .optDirectory(settings.dataDirectory())
+                                .optUsage(Dataset.Usage.TEST)
+                                .optLimit(settings.testLimit())
+                                .setSampling(256, false)
+                                .build()) {
+            train.prepare();
+            test.prepare();
+            DemoSettings.Schedule schedule = settings.schedule();
+
+            Engine.getInstance().setRandomSeed(settings.seed());
+            Training hesso;
+            try (Model model = Model.newInstance("fashion-cnn-hesso")) {
+                Block block = BuiltinModels.fashionCnn();
+                model.setBlock(block);
+                HessoOptimizer optimizer =
+                        Hesso.builder()
+                                .setLearningRateTracker(Tracker.fixed(settings.learningRate()))
+                                .setBlock(block)
+                                .optMomentum(DemoSettings.MOMENTUM)
+                                .optTargetGroupSparsity(settings.sparsity())
+                                .optStartPruningStep(schedule.startPruningStep())
+                                .setPruningSteps(schedule.pruningSteps())
+                                .optPruningPeriods(schedule.pruningPeriods())
+                                .build();
+                hesso = train(model, optimizer, optimizer, train, test, "HESSO");
+                ChannelCensus census = new ChannelCensus(block);
+                List<NodeGroup> groups = optimizer.driver().channelIndex().prunableGroups();
+                List<ChannelCensus.GroupCensus> counted = census.census(groups);
+                DiscoveryReport report =
+                        GroupDiscovery.builder().build().discover(block, block.getInputShapes());
+                for (NodeGroup g : groups) {
+                    if (report.group(g.name()).isEmpty()) {
+                        throw new IllegalStateException(
+                                "HESSO's node group '"
+                                        + g.name()
+                                        + "' is not in the discovery report: "
+                                        + report.nodeGroups());
+                    }
+                }
+                HessoMetrics metrics = optimizer.metrics();
+                long before = census.trainableParameters();
+                long after = census.compactTrainableParameters(report, counted);
+
+                Optional<Training> dense = Optional.empty();
+                if (settings.compareDense()) {
+                    shuffle.restart();
+                    dense = Optional.of(trainDense(train, test));
+                }
+                return new DemoResult(
+                        settings, schedule, hesso, dense, metrics, counted, before, after);
+            }
+        }
+    }
+
+    private Training trainDense(FashionMnist train, FashionMnist test)
+            throws IOException, TranslateException {
+        Engine.getInstance().setRandomSeed(settings.seed());
+        try (Model model = Model.newInstance("fashion-cnn-sgd")) {
+            model.setBlock(BuiltinModels.fashionCnn());
+            Optimizer sgd =
+                    Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(settings.learningRate()))
+                            .optMomentum(DemoSettings.MOMENTUM)
+                            .build();
+            return train(model, sgd, null, train, test, "SGD");
+        }
+    }
+
+    private Training train(
+            Model model,
+            Optimizer optimizer,
+            HessoOptimizer hesso,
+            FashionMnist train,
+            FashionMnist test,
+            String label)
+            throws IOException, TranslateException {
+        long start = System.nanoTime();
+        ProgressLine progress =
+                new ProgressLine(out, label, settings.stepsPerEpoch(), settings.epochs(), hesso);
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(optimizer)
+                        .addTrainingListeners(progress);
+        if (hesso != null) {
+            config.addTrainingListeners(hesso.trainingListener());
+        }
+        try (Trainer trainer = model.newTrainer(config)) {
+            trainer.initialize(
+                    new Shape(
+                            settings.batchSize(),
+                            1,
+                            FashionMnist.IMAGE_SIZE,
+                            FashionMnist.IMAGE_SIZE));
+            double trainAccuracy = 0;
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                for (Batch batch : trainer.iterateDataset(train)) {
+                    try (batch) {
+                        EasyTrain.trainBatch(trainer, batch);
+                        trainer.step();
+                    }
+                }
+                trainAccuracy = progress.trainAccuracy();
+                trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+            }
+            double testAccuracy = testAccuracy(trainer, test);
+            return new Training(testAccuracy, trainAccuracy, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * Returns the accuracy of a trained model on a dataset, with batch norm in inference mode.
+     *
+     * @param trainer the trainer of the model
+     * @param data the dataset
+     * @return correct predictions over images
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    static double testAccuracy(Trainer trainer, Dataset data)
+            throws IOException, TranslateException {
+        long correct = 0;
+        long seen = 0;
+        for (Batch batch : trainer.iterateDataset(data)) {
+            try (batch) {
+                NDList predictions = trainer.evaluate(batch.getData());
+                NDArray labels = batch.getLabels().singletonOrThrow();
+                try (NDArray classes = predictions.singletonOrThrow().argMax(1);
+                        NDArray truth = labels.toType(DataType.INT64, false);
+                        NDArray hits = classes.eq(truth);
+                        NDArray count = hits.countNonzero()) {
+                    correct += count.getLong();
+                    seen += labels.getShape().get(0);
+                }
+                predictions.close();
+            }
+        }
+        return seen == 0 ? 0 : (double) correct / seen;
+    }
+}

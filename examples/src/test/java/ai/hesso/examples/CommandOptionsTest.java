@@ -1,0 +1,140 @@
+package ai.hesso.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.hesso.examples.bench.BenchSettings;
+import ai.hesso.examples.demo.DemoSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** Option parsing and validation of {@code hesso demo} and {@code hesso bench}; nothing trains. */
+class CommandOptionsTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = HessoCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void demoDefaults() {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command).parseArgs();
+        DemoSettings s = command.settings();
+        assertEquals(DemoSettings.defaults(), s);
+        assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), s.dataDirectory());
+        // 60000 / 128 -> 469 steps per epoch, 938 in all; warm-up 10%, pruning 23%, 5 periods
+        assertEquals(469, s.stepsPerEpoch());
+        assertEquals(new DemoSettings.Schedule(938, 94, 216, 5), s.schedule());
+        assertEquals(310, s.schedule().prunedByStep());
+    }
+
+    @Test
+    void demoParsesEveryOption() {
+        DemoCommand command = new DemoCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--data",
+                        "/tmp/fm",
+                        "--epochs",
+                        "3",
+                        "--batch-size",
+                        "64",
+                        "--sparsity",
+                        "0.3",
+                        "--lr",
+                        "0.1",
+                        "--seed",
+                        "7",
+                        "--limit",
+                        "1000",
+                        "--test-limit",
+                        "500",
+                        "--compare-dense");
+        DemoSettings s = command.settings();
+        assertEquals(new DemoSettings(Path.of("/tmp/fm"), 3, 64, 0.3, 0.1f, 7, 1000, 500, true), s);
+        // 1000 / 64 -> 16 steps per epoch, 48 in all: warm-up 5, pruning 11 in 4 periods
+        assertEquals(new DemoSettings.Schedule(48, 5, 11, 4), s.schedule());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--sparsity|1.5|hesso demo: --sparsity must be in [0, 1), got 1.5",
+                "--sparsity|-0.1|hesso demo: --sparsity must be in [0, 1), got -0.1",
+                "--epochs|0|hesso demo: --epochs must be at least 1, got 0",
+                "--batch-size|-4|hesso demo: --batch-size must be at least 1, got -4",
+                "--lr|0|hesso demo: --lr must be positive and finite, got 0.0",
+                "--limit|70000|hesso demo: --limit must be in [1, 60000], got 70000",
+                "--test-limit|0|hesso demo: --test-limit must be in [1, 10000], got 0",
+            })
+    void demoRejectsABadValueInOneLine(String option, String value, String message) {
+        assertEquals(2, run("demo", option, value));
+        assertEquals(message, err.toString().strip());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void demoRejectsANonNumber() {
+        assertEquals(2, run("demo", "--sparsity", "half"));
+        assertTrue(
+                err.toString().startsWith("Invalid value for option '--sparsity': 'half'"),
+                err.toString());
+    }
+
+    @Test
+    void benchDefaults() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--synthetic");
+        BenchSettings s = command.settings();
+        assertEquals(
+                new BenchSettings(
+                        Path.of("/usr/share/datasets/fashion-mnist"),
+                        true,
+                        300,
+                        20,
+                        10,
+                        128,
+                        20,
+                        42),
+                s);
+        // warm-up ends a third into the timed steps, pruning fills the second third
+        assertEquals(120, s.startPruningStep());
+        assertEquals(100, s.pruningSteps());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--steps|10|hesso bench: --steps must be at least 30, got 10",
+                "--warmup|-1|hesso bench: --warmup must be at least 0, got -1",
+                "--block|0|hesso bench: --block must be in [1, 300], got 0",
+                "--batch-size|0|hesso bench: --batch-size must be at least 1, got 0",
+                "--batches|0|hesso bench: --batches must be at least 1, got 0",
+            })
+    void benchRejectsABadValueInOneLine(String option, String value, String message) {
+        assertEquals(2, run("bench", "--synthetic", option, value));
+        assertEquals(message, err.toString().strip());
+        assertFalse(out.toString().contains("median"), out.toString());
+    }
+
+    @Test
+    void helpListsDemoAndBench() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("  demo "), out.toString());
+        assertTrue(out.toString().contains("  bench "), out.toString());
+    }
+}
