@@ -198,7 +198,8 @@ public final class ReplayJson {
         if (Double.isInfinite(value)) {
             return value > 0 ? "Infinity" : "-Infinity";
         }
-        return Double.toString(value);
+        // a zeroed row of negative values holds -0.0; print the zero the algorithm means
+        return value == 0.0 ? "0.0" : Double.toString(value);
     }
 
     private static JsonElement strictParse(String json) {

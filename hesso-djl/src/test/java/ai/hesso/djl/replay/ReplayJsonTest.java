@@ -131,7 +131,7 @@ class ReplayJsonTest {
         assertEquals(
                 "{\n"
                         + "  \"tensors\": [\n"
-                        + "    {\"name\": \"z\", \"values\": [0.1, -0.0, 1.0E-300]},\n"
+                        + "    {\"name\": \"z\", \"values\": [0.1, 0.0, 1.0E-300]},\n"
                         + "    {\"name\": \"a\", \"values\": [0.3333333333333333]}\n"
                         + "  ],\n"
                         + "  \"pruned\": {\n"
