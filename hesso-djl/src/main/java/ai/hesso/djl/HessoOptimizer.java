@@ -192,14 +192,13 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             plan = driver.nextStep(new EngineStepContext(driver.step() + 1));
             pendingLoss = Double.NaN;
         }
-        String key = parameterId + '@' + device;
         try (NDManager temp = NDManager.subManagerOf(weight)) {
             NDArray x = Aliases.on(weight, temp);
             if (plan.snapshot()) {
-                snapshot.save(key, x);
+                snapshot.save(parameterId + '@' + device, x);
             }
             if (plan.restore()) {
-                snapshot.restore(key, x, temp);
+                snapshot.restore(parameterId + '@' + device, x, temp);
             }
             if (plan.update()) {
                 NDArray g = Aliases.on(grad, temp);
