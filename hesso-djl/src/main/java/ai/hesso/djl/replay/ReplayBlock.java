@@ -31,7 +31,8 @@ final class ReplayBlock extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        throw new UnsupportedOperationException("a replay block has no forward pass");
+        throw new IllegalStateException(
+                "a replay block only holds the replayed tensors; it has no forward pass");
     }
 
     @Override
