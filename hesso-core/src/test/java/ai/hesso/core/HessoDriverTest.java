@@ -160,6 +160,13 @@ class HessoDriverTest {
         assertArrayEquals(values, engine.values("w"), 0);
         StepPlan third = toy.run(engine, 1);
         assertEquals(0.5, third.redundantFactor());
+        // the norms at the scoring step: important 4 + 3, redundant 1 + 2
+        HessoMetrics metrics = engine.driver().metrics();
+        assertEquals(7.0, metrics.importantNorm(), 1e-12);
+        assertEquals(3.0, metrics.redundantNorm(), 1e-12);
+        assertEquals(2, metrics.redundant());
+        assertEquals(2, metrics.important());
+        assertEquals(1, metrics.stage());
         assertArrayEquals(new int[] {1, 3}, third.masks().redundant(0));
         assertArrayEquals(new double[] {4, 0.5, 3, 1}, engine.values("w"), 0);
         StepPlan fourth = toy.run(engine, 1);

@@ -162,6 +162,15 @@ public final class ReferenceEngine {
     }
 
     /**
+     * Returns the driver this engine executes.
+     *
+     * @return the driver
+     */
+    public HessoDriver driver() {
+        return driver;
+    }
+
+    /**
      * Returns a copy of a tensor's current values.
      *
      * @param name the tensor name
