@@ -64,6 +64,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(HessoOptimizer.class);
 
     private final ParameterTracker learningRateTracker;
+    private final Double learningRate;
     private final VariantSettings variant;
     private final HessoSettings settings;
     private final Block block;
@@ -88,6 +89,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private HessoOptimizer(Builder builder) {
         super(builder);
         this.learningRateTracker = builder.learningRateTracker;
+        this.learningRate = builder.learningRate;
         this.variant =
                 new VariantSettings(
                         builder.variant,
@@ -96,7 +98,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                         builder.beta1,
                         builder.beta2,
                         builder.epsilon,
-                        getWeightDecay());
+                        builder.weightDecay != null ? builder.weightDecay : getWeightDecay());
         this.settings = builder.settings.build();
         this.block = builder.block;
         this.groupSource = builder.groupSource;
@@ -203,7 +205,10 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             if (plan.update()) {
                 NDArray g = Aliases.on(grad, temp);
                 NDArray d = direction(name, device).direction(x, g, plan.step(), true, temp);
-                float lr = learningRateTracker.getNewValue(parameterId, plan.step());
+                double lr =
+                        learningRate != null
+                                ? learningRate
+                                : learningRateTracker.getNewValue(parameterId, plan.step());
                 if (variant.variant() == Variant.ADAMW && variant.weightDecay() > 0) {
                     x.subi(x.mul(lr * variant.weightDecay()));
                 }
@@ -335,14 +340,17 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker}, {@link
-     * #setBlock}, and {@link #setPruningSteps} unless CRIC is on. Everything else has a default:
-     * SGD without momentum, target group sparsity 0.5, no warm-up, one period, {@code
-     * groupDivisible} 1, the default saliency mix, node groups found by automatic discovery.
+     * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker} (or {@link
+     * #setLearningRate}), {@link #setBlock}, and {@link #setPruningSteps} unless CRIC is on.
+     * Everything else has a default: SGD without momentum, target group sparsity 0.5, no warm-up,
+     * one period, {@code groupDivisible} 1, the default saliency mix, node groups found by
+     * automatic discovery.
      */
     public static final class Builder extends OptimizerBuilder<Builder> {
 
         private ParameterTracker learningRateTracker;
+        private Double learningRate;
+        private Double weightDecay;
         private Variant variant = Variant.SGD;
         private double momentum;
         private double dampening;
@@ -370,6 +378,30 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         public Builder setLearningRateTracker(ParameterTracker tracker) {
             this.learningRateTracker = tracker;
             return this;
+        }
+
+        /**
+         * Sets a constant learning rate, kept in double precision (a {@code Tracker}'s values are
+         * floats). Set either this or a tracker.
+         *
+         * @param learningRate finite, at least 0
+         * @return this builder
+         */
+        public Builder setLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets the weight decay in double precision; {@code optWeightDecays(float)} is DJL's float
+         * setting of the same value.
+         *
+         * @param weightDecay finite, at least 0
+         * @return this builder
+         */
+        public Builder optWeightDecays(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return super.optWeightDecays((float) weightDecay);
         }
 
         /**
@@ -557,10 +589,15 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          * @throws IllegalArgumentException naming the missing or bad setting
          */
         public HessoOptimizer build() {
-            if (learningRateTracker == null) {
+            if ((learningRateTracker == null) == (learningRate == null)) {
                 throw new IllegalArgumentException(
-                        "learning rate tracker is required: call"
-                                + " setLearningRateTracker(Tracker.fixed(lr))");
+                        "set the learning rate once: either setLearningRateTracker(tracker) or"
+                                + " setLearningRate(lr), got "
+                                + (learningRate == null ? "neither" : "both"));
+            }
+            if (learningRate != null && !(learningRate >= 0 && Double.isFinite(learningRate))) {
+                throw new IllegalArgumentException(
+                        "learningRate must be finite and >= 0, got " + learningRate);
             }
             if (block == null) {
                 throw new IllegalArgumentException(

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.Hesso;
@@ -29,10 +28,8 @@ import java.util.Map;
  * then calls {@link HessoOptimizer#update} once per parameter, in input order, as a DJL trainer
  * would.
  *
- * <p>Precision: all tensor arithmetic is float64. The learning rate and the weight decay pass
- * through DJL's {@code float} APIs ({@link Tracker#fixed(float)}, {@code optWeightDecays(float)}),
- * so they are used as their nearest float32 values, e.g. {@code 0.1f = 0.100000001490116...}; every
- * other setting is used exactly.
+ * <p>Precision: all tensor arithmetic is float64, and every setting is used in double precision
+ * (the learning rate through {@code setLearningRate(double)}, not a float {@code Tracker}).
  */
 public final class Replay {
 
@@ -59,7 +56,7 @@ public final class Replay {
             checkNames(block, input);
             HessoOptimizer optimizer =
                     Hesso.builder()
-                            .setLearningRateTracker(Tracker.fixed((float) s.learningRate()))
+                            .setLearningRate(s.learningRate())
                             .setBlock(block)
                             .optVariant(s.variant())
                             .optMomentum(s.momentum())
@@ -67,7 +64,7 @@ public final class Replay {
                             .optBeta1(s.beta1())
                             .optBeta2(s.beta2())
                             .optEpsilon(s.epsilon())
-                            .optWeightDecays((float) s.weightDecay())
+                            .optWeightDecays(s.weightDecay())
                             .optTargetGroupSparsity(s.targetGroupSparsity())
                             .optStartPruningStep(s.startPruningStep())
                             .setPruningSteps(s.pruningSteps())

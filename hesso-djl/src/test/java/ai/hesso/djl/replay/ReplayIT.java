@@ -281,7 +281,7 @@ class ReplayIT {
         }
     }
 
-    /** The reference engine with the float32-rounded lr and weight decay that DJL's API uses. */
+    /** The reference engine with the same settings, in double precision. */
     private static ReferenceEngine reference(ReplayInput input, HessoDriver driver) {
         ReplaySettings s = input.settings();
         VariantSettings variant =
@@ -292,12 +292,12 @@ class ReplayIT {
                         s.beta1(),
                         s.beta2(),
                         s.epsilon(),
-                        (float) s.weightDecay());
+                        s.weightDecay());
         Map<String, ReferenceEngine.Tensor> tensors = new LinkedHashMap<>();
         for (ReplayTensor tensor : input.tensors()) {
             tensors.put(tensor.name(), new ReferenceEngine.Tensor(tensor.shape(), tensor.values()));
         }
-        return new ReferenceEngine(driver, variant, (float) s.learningRate(), tensors);
+        return new ReferenceEngine(driver, variant, s.learningRate(), tensors);
     }
 
     private static int size(int[] shape) {
