@@ -24,6 +24,7 @@ public final class HessoDriver {
 
     private static final Logger logger = LoggerFactory.getLogger(HessoDriver.class);
 
+    private final HessoSettings settings;
     private final ChannelIndex index;
     private final ChannelStates states;
     private final Identification identification;
@@ -40,6 +41,7 @@ public final class HessoDriver {
     public HessoDriver(HessoSettings settings, List<NodeGroup> groups) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(groups, "groups");
+        this.settings = settings;
         this.index = new ChannelIndex(groups, settings.groupDivisible());
         this.states = new ChannelStates(index);
         this.identification =
@@ -49,27 +51,10 @@ public final class HessoDriver {
                                         new PeriodicIdentification(
                                                 index, states, settings, schedule))
                         .orElseGet(() -> new CricIdentification(index, states, settings));
-        if (settings.targetGroupSparsity() > 0 && index.size() == 0) {
-            throw new IllegalArgumentException(
-                    "targetGroupSparsity is "
-                            + settings.targetGroupSparsity()
-                            + " but no node group is prunable (groups: "
-                            + groups.size()
-                            + ", groupDivisible "
-                            + settings.groupDivisible()
-                            + "); give prunable node groups with more than groupDivisible"
-                            + " channels, or set targetGroupSparsity to 0");
-        }
-        if (settings.targetGroupSparsity() > 0 && identification.initialTarget == 0) {
-            throw new IllegalArgumentException(
-                    "targetGroupSparsity "
-                            + settings.targetGroupSparsity()
-                            + " of "
-                            + index.size()
-                            + " prunable channels rounds down to 0 channels to prune; raise"
-                            + " targetGroupSparsity to at least "
-                            + (1.0 / index.size())
-                            + " or set it to 0 for plain training");
+        String problem = nothingToPrune(settings, index, groups.size());
+        if (problem != null) {
+            // the specification trains plainly with K = 0; engines decide whether that is an error
+            logger.warn("{}: nothing will be pruned", problem);
         }
         logger.debug(
                 "HESSO: {} prunable channels in {} of {} node groups, target {} ({})",
@@ -78,6 +63,51 @@ public final class HessoDriver {
                 groups.size(),
                 identification.initialTarget,
                 settings);
+    }
+
+    /**
+     * Explains why a positive target group sparsity prunes no channel: no node group is prunable,
+     * or {@code K = floor(N * s)} rounds down to 0.
+     *
+     * @param settings the settings
+     * @param index the channel index
+     * @param groups the number of node groups given
+     * @return the explanation, naming the setting to change, or null when the target is positive or
+     *     the sparsity is 0
+     */
+    static String nothingToPrune(HessoSettings settings, ChannelIndex index, int groups) {
+        if (settings.targetGroupSparsity() == 0 || settings.targetChannels(index.size()) > 0) {
+            return null;
+        }
+        if (index.size() == 0) {
+            return "targetGroupSparsity is "
+                    + settings.targetGroupSparsity()
+                    + " but no node group is prunable (groups: "
+                    + groups
+                    + ", groupDivisible "
+                    + settings.groupDivisible()
+                    + "); give prunable node groups with more than groupDivisible channels, or set"
+                    + " targetGroupSparsity to 0";
+        }
+        return "targetGroupSparsity "
+                + settings.targetGroupSparsity()
+                + " of "
+                + index.size()
+                + " prunable channels rounds down to 0 channels to prune; raise"
+                + " targetGroupSparsity to at least "
+                + (1.0 / index.size())
+                + " or set it to 0 for plain training";
+    }
+
+    /**
+     * Returns why this driver's positive target prunes no channel, for engines that treat it as an
+     * error.
+     *
+     * @return the explanation, or empty when there is something to prune or the sparsity is 0
+     */
+    public java.util.Optional<String> nothingToPruneReason() {
+        return java.util.Optional.ofNullable(
+                nothingToPrune(settings, index, index.allGroups().size()));
     }
 
     /**

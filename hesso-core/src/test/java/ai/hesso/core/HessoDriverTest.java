@@ -267,22 +267,40 @@ class HessoDriverTest {
         assertMessage("pruningSteps", () -> settings().optPruningPeriods(20).build());
         assertMessage("pruningSteps", () -> HessoSettings.builder().build());
         assertMessage("startPruningStep", () -> settings().optStartPruningStep(-3).build());
-        assertMessage(
-                "rounds down to 0",
-                () ->
-                        new HessoDriver(
-                                settings().optTargetGroupSparsity(0.1).build(),
-                                List.of(
-                                        NodeGroup.prunable(
-                                                "x", 3, List.of(GroupMember.rows("x"))))));
-        assertMessage(
-                "no node group is prunable",
-                () ->
-                        new HessoDriver(
-                                settings().build(),
-                                List.of(
-                                        NodeGroup.unprunable(
-                                                "x", 3, List.of(GroupMember.rows("x")), "why"))));
+    }
+
+    @Test
+    void aPositiveSparsityThatPrunesNothingTrainsPlainlyAndSaysWhy() {
+        // K = floor(3 * 0.1) = 0: the spec trains plainly; the driver explains, engines decide
+        HessoDriver roundsDown =
+                new HessoDriver(
+                        settings().optTargetGroupSparsity(0.1).build(),
+                        List.of(NodeGroup.prunable("x", 3, List.of(GroupMember.rows("x")))));
+        assertTrue(roundsDown.nothingToPruneReason().orElseThrow().contains("rounds down to 0"));
+        assertEquals(0, roundsDown.metrics().targetChannels());
+        HessoDriver noGroup =
+                new HessoDriver(
+                        settings().build(),
+                        List.of(
+                                NodeGroup.unprunable(
+                                        "x", 3, List.of(GroupMember.rows("x")), "why")));
+        assertTrue(
+                noGroup.nothingToPruneReason().orElseThrow().contains("no node group is prunable"));
+        HessoDriver plain =
+                new HessoDriver(
+                        settings().optTargetGroupSparsity(0).build(),
+                        List.of(NodeGroup.prunable("x", 3, List.of(GroupMember.rows("x")))));
+        assertTrue(plain.nothingToPruneReason().isEmpty());
+        for (HessoDriver driver : List.of(roundsDown, noGroup)) {
+            for (int k = 1; k <= 20; k++) {
+                StepPlan plan = driver.nextStep(null);
+                assertTrue(plan.update());
+                assertEquals(1.0, plan.redundantFactor());
+                for (int g = 0; g < driver.channelIndex().prunableGroups().size(); g++) {
+                    assertFalse(plan.masks().touches(g));
+                }
+            }
+        }
     }
 
     private static void assertMessage(String expected, Runnable action) {

@@ -69,6 +69,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private final HessoSettings settings;
     private final Block block;
     private final NodeGroupSource groupSource;
+    private final boolean failIfNothingToPrune;
     private NDManager stateManager;
     private final StepBoundary boundary = new StepBoundary();
     private RowMasks rowMasks;
@@ -102,6 +103,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         this.settings = builder.settings.build();
         this.block = builder.block;
         this.groupSource = builder.groupSource;
+        this.failIfNothingToPrune = builder.failIfNothingToPrune;
         if (!Float.isFinite(rescaleGrad) || rescaleGrad <= 0) {
             throw new IllegalArgumentException(
                     "rescaleGrad must be positive and finite, got " + rescaleGrad);
@@ -264,7 +266,18 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         snapshot = new ParameterSnapshot(stateManager);
         List<NodeGroup> groups = groupSource.groups(block);
         NodeGroupValidation.check(groups, parameters);
-        driver = new HessoDriver(settings, groups);
+        HessoDriver created = new HessoDriver(settings, groups);
+        if (failIfNothingToPrune) {
+            created.nothingToPruneReason()
+                    .ifPresent(
+                            reason -> {
+                                throw new IllegalArgumentException(
+                                        reason
+                                                + " (or optFailIfNothingToPrune(false) to train"
+                                                + " anyway)");
+                            });
+        }
+        driver = created;
         members = new HashMap<>();
         ChannelIndex index = driver.channelIndex();
         for (int g = 0; g < index.prunableGroups().size(); g++) {
@@ -359,6 +372,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private double epsilon = 1e-8;
         private Block block;
         private NodeGroupSource groupSource;
+        private boolean failIfNothingToPrune = true;
         private final HessoSettings.Builder settings = HessoSettings.builder();
 
         Builder() {}
@@ -579,6 +593,20 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder optNodeGroupSource(NodeGroupSource source) {
             this.groupSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Sets whether a positive target group sparsity that prunes no channel (no prunable node
+         * group, or {@code floor(N * s) = 0}) fails at the first update. On by default, so a model
+         * is never silently left unpruned; the replay tool turns it off to follow the
+         * specification, which then trains plainly.
+         *
+         * @param fail whether to fail, default true
+         * @return this builder
+         */
+        public Builder optFailIfNothingToPrune(boolean fail) {
+            this.failIfNothingToPrune = fail;
             return this;
         }
 

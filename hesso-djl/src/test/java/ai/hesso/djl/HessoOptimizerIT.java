@@ -1,6 +1,7 @@
 package ai.hesso.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -196,5 +197,46 @@ class HessoOptimizerIT {
             zeros += run.zeroChannels(group);
         }
         return zeros;
+    }
+
+    @Test
+    void aSparsityThatPrunesNothingFailsUnlessAllowed() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = blobBatches(manager, 3);
+            // two hidden layers of 16: N = 32, and floor(32 * 0.01) = 0
+            try (TrainingHarness strict =
+                    mlp(
+                            6,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRate(0.1)
+                                            .setBlock(b)
+                                            .optTargetGroupSparsity(0.01)
+                                            .setPruningSteps(2)
+                                            .build())) {
+                IllegalArgumentException e =
+                        assertThrows(
+                                IllegalArgumentException.class, () -> strict.step(batches.get(0)));
+                assertTrue(e.getMessage().contains("rounds down to 0"), e.getMessage());
+            }
+            try (TrainingHarness allowed =
+                    mlp(
+                            6,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRate(0.1)
+                                            .setBlock(b)
+                                            .optTargetGroupSparsity(0.01)
+                                            .setPruningSteps(2)
+                                            .optFailIfNothingToPrune(false)
+                                            .build())) {
+                for (NDList batch : batches) {
+                    allowed.step(batch);
+                }
+                HessoOptimizer hesso = (HessoOptimizer) allowed.optimizer;
+                assertEquals(0, hesso.metrics().targetChannels());
+                assertEquals(0, hesso.metrics().pruned());
+            }
+        }
     }
 }

@@ -72,6 +72,7 @@ public final class Replay {
                             .optGroupDivisible(s.groupDivisible())
                             .optSaliency(s.saliency())
                             .optNodeGroups(input.nodeGroups())
+                            .optFailIfNothingToPrune(false)
                             .build();
             for (Map<String, double[]> gradients : input.gradients()) {
                 step(manager, input.tensors(), parameters, gradients, optimizer);

@@ -128,6 +128,15 @@ class ReplayIT {
     }
 
     @Test
+    void aTargetThatRoundsToZeroTrainsPlainly() {
+        // K = floor(2 * 0.4) = 0: as the spec says, plain SGD: [2 - 0.25 * 4, 1 + 0.25 * 1]
+        ReplayInput input = oneGroupOfTwo(sgd(0.25, 0.4, 0, 1, 1), new double[] {4, -1});
+        ReplayResult result = new Replay().run(input);
+        assertArrayEquals(new double[] {1.0, 1.25}, result.tensors().get("w"), 0.0);
+        assertArrayEquals(new int[0], result.pruned().get("g"));
+    }
+
+    @Test
     void zeroStepsGiveTheInputBackAndNothingPruned() {
         ReplayInput input = oneGroupOfTwo(sgd(0.25, 0.5, 1, 2, 1));
         ReplayResult result = new Replay().run(input);
