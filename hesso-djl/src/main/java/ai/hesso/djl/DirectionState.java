@@ -1,7 +1,9 @@
 package ai.hesso.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
 
@@ -35,6 +37,53 @@ final class DirectionState {
         this.rescaleGrad = rescaleGrad;
         this.clipGrad = clipGrad;
         this.stateManager = stateManager;
+    }
+
+    /**
+     * Whether {@link #fusedAdamStep} can update a tensor: Adam or AdamW on float32 without gradient
+     * clipping (the engine's fused kernel clips one-sided, and takes float scalars, too coarse for
+     * float64 tensors).
+     *
+     * @param type the tensor's type
+     * @return true when the fused step computes exactly this class's update
+     */
+    boolean canFuse(DataType type) {
+        return settings.variant() != Variant.SGD && type == DataType.FLOAT32 && clipGrad <= 0;
+    }
+
+    /**
+     * Applies {@code x <- x - lr d} with Adam's direction (and AdamW's decoupled decay) in one
+     * engine call, DJL's fused Adam kernel, advancing the moments, and clears the weight's
+     * gradient. The kernel computes {@code x - lrbc m / (sqrt(v) + eps')}; with {@code lrbc = lr
+     * sqrt(1 - b2^k) / (1 - b1^k)} and {@code eps' = eps sqrt(1 - b2^k)} that is exactly the
+     * specification's {@code x - lr (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + eps)}.
+     *
+     * @param weight the parameter array
+     * @param gradient the gradient DJL passed to the optimizer
+     * @param step the 1-based optimizer step
+     * @param learningRate the step's learning rate
+     */
+    void fusedAdamStep(NDArray weight, NDArray gradient, int step, double learningRate) {
+        if (first == null) {
+            first = keep(weight.zerosLike());
+            second = keep(weight.zerosLike());
+        }
+        double correction1 = 1 - Math.pow(settings.beta1(), step);
+        double root2 = Math.sqrt(1 - Math.pow(settings.beta2(), step));
+        weight.getNDArrayInternal()
+                .adamUpdate(
+                        new NDList(weight, gradient, first, second),
+                        new NDList(weight),
+                        (float) learningRate,
+                        (float) (learningRate * root2 / correction1),
+                        (float) settings.weightDecay(),
+                        rescaleGrad,
+                        -1f,
+                        (float) settings.beta1(),
+                        (float) settings.beta2(),
+                        (float) (settings.epsilon() * root2),
+                        true,
+                        settings.variant() == Variant.ADAMW);
     }
 
     /**

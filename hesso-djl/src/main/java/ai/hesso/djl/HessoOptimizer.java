@@ -83,6 +83,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private StepPlan plan;
     private double pendingLoss = Double.NaN;
     private boolean closed;
+    private boolean fuseAdam = true;
 
     /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
     private record MemberSlot(int group, int channels, GroupMember member) {}
@@ -156,6 +157,11 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         return driver;
     }
 
+    /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
+    void disableFusedAdam() {
+        fuseAdam = false;
+    }
+
     /** Returns the number of live arrays the optimizer holds (state, masks, snapshots). */
     int liveStateArrays() {
         return stateManager == null ? 0 : stateManager.getManagedArrays().size();
@@ -204,17 +210,25 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             if (plan.restore()) {
                 snapshot.restore(parameterId + '@' + device, x, temp);
             }
+            boolean gradientCleared = false;
             if (plan.update()) {
-                NDArray g = Aliases.on(grad, temp);
-                NDArray d = direction(name, device).direction(x, g, plan.step(), true, temp);
+                DirectionState state = direction(name, device);
                 double lr =
                         learningRate != null
                                 ? learningRate
                                 : learningRateTracker.getNewValue(parameterId, plan.step());
-                if (variant.variant() == Variant.ADAMW && variant.weightDecay() > 0) {
-                    x.subi(x.mul(lr * variant.weightDecay()));
+                if (fuseAdam && state.canFuse(weight.getDataType())) {
+                    // one engine call instead of a dozen: the hot path of Adam training
+                    state.fusedAdamStep(weight, grad, plan.step(), lr);
+                    gradientCleared = true;
+                } else {
+                    NDArray g = Aliases.on(grad, temp);
+                    NDArray d = state.direction(x, g, plan.step(), true, temp);
+                    if (variant.variant() == Variant.ADAMW && variant.weightDecay() > 0) {
+                        x.subi(x.mul(lr * variant.weightDecay()));
+                    }
+                    x.subi(d.mul(lr));
                 }
-                x.subi(d.mul(lr));
             }
             MemberSlot slot = members.get(name);
             if (slot != null) {
@@ -231,7 +245,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                     x.muli(multiplier);
                 }
             }
-            if (weight.hasGradient()) {
+            if (!gradientCleared && weight.hasGradient()) {
                 // DJL never clears gradients itself; its optimizers do it in their native update
                 NDArray gradient = weight.getGradient();
                 gradient.attach(temp);

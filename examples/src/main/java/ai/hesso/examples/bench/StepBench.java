@@ -29,13 +29,15 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Times training steps (forward, loss, backward, optimizer update) of {@link
  * BuiltinModels#fashionCnn()} under DJL's Adam and under HESSO-Adam, on the same batches, in
- * alternating blocks so that both see the same machine load. HESSO's step times are sorted by the
- * phase of the step: inside a pruning period, or outside (warm-up and after pruning).
+ * alternating blocks so that both see the same machine load. Each HESSO step is paired with the DJL
+ * step on the same batch in the neighbouring block, and sorted by the phase of the step: inside a
+ * pruning period, or outside (warm-up and after pruning).
  */
 public final class StepBench {
 
@@ -51,32 +53,67 @@ public final class StepBench {
     }
 
     /**
-     * The measured step times, in milliseconds.
+     * The measured step times, in milliseconds, paired: the {@code i}-th HESSO step of a phase ran
+     * on the same batch and in the same pair of blocks as the {@code i}-th DJL step listed with it,
+     * so slow drifts of the machine's load cancel out of their ratio.
      *
-     * @param djlAdam DJL Adam's steps
-     * @param hessoOutside HESSO-Adam's steps outside pruning periods
-     * @param hessoPruning HESSO-Adam's steps inside pruning periods
-     * @param byPhase HESSO-Adam's steps by the phase of the step
+     * @param hesso HESSO-Adam's step times by the phase of the step
+     * @param djl DJL Adam's step times paired with them, by the same phase
      */
-    public record Result(
-            double[] djlAdam,
-            double[] hessoOutside,
-            double[] hessoPruning,
-            Map<Phase, double[]> byPhase) {
+    public record Result(Map<Phase, double[]> hesso, Map<Phase, double[]> djl) {
 
         /**
-         * Copies the arrays.
+         * Copies the maps.
          *
-         * @param djlAdam DJL Adam's step times
-         * @param hessoOutside HESSO's outside pruning periods
-         * @param hessoPruning HESSO's inside pruning periods
-         * @param byPhase HESSO's by phase
+         * @param hesso HESSO's step times by phase
+         * @param djl the paired DJL step times by phase
          */
         public Result {
-            byPhase = Collections.unmodifiableMap(new EnumMap<>(byPhase));
-            djlAdam = djlAdam.clone();
-            hessoOutside = hessoOutside.clone();
-            hessoPruning = hessoPruning.clone();
+            hesso = Collections.unmodifiableMap(new EnumMap<>(hesso));
+            djl = Collections.unmodifiableMap(new EnumMap<>(djl));
+        }
+
+        /**
+         * Returns HESSO's step times in some phases.
+         *
+         * @param phases the phases
+         * @return the times
+         */
+        public double[] hessoTimes(Set<Phase> phases) {
+            return collect(hesso, phases);
+        }
+
+        /**
+         * Returns the DJL step times paired with HESSO's steps in some phases.
+         *
+         * @param phases the phases
+         * @return the times
+         */
+        public double[] djlTimes(Set<Phase> phases) {
+            return collect(djl, phases);
+        }
+
+        /**
+         * Returns the median of the paired ratios HESSO time / DJL time in some phases.
+         *
+         * @param phases the phases
+         * @return the median ratio, NaN when no step fell in them
+         */
+        public double ratio(Set<Phase> phases) {
+            double[] h = hessoTimes(phases);
+            double[] d = djlTimes(phases);
+            double[] ratios = new double[h.length];
+            for (int i = 0; i < h.length; i++) {
+                ratios[i] = h[i] / d[i];
+            }
+            return median(ratios);
+        }
+
+        private static double[] collect(Map<Phase, double[]> times, Set<Phase> phases) {
+            return phases.stream()
+                    .filter(times::containsKey)
+                    .flatMapToDouble(p -> Arrays.stream(times.get(p)))
+                    .toArray();
         }
 
         /**
@@ -97,9 +134,10 @@ public final class StepBench {
     }
 
     /**
-     * Runs the benchmark.
+     * Runs the benchmark: blocks of DJL and HESSO steps on the same batches, alternating which
+     * optimizer goes first, each HESSO step paired with the DJL step on the same batch.
      *
-     * @return the step times
+     * @return the paired step times
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      */
@@ -114,29 +152,49 @@ public final class StepBench {
                     djl.step(batches.get(k % batches.size()));
                     hesso.step(batches.get(k % batches.size()));
                 }
-                List<Double> djlTimes = new ArrayList<>();
-                List<Double> outside = new ArrayList<>();
-                List<Double> pruning = new ArrayList<>();
-                Map<Phase, List<Double>> phases = new EnumMap<>(Phase.class);
+                Map<Phase, List<Double>> hessoTimes = new EnumMap<>(Phase.class);
+                Map<Phase, List<Double>> djlTimes = new EnumMap<>(Phase.class);
                 int k = settings.warmupSteps();
+                boolean djlFirst = true;
                 for (int done = 0; done < settings.steps(); done += settings.blockSteps()) {
                     int n = Math.min(settings.blockSteps(), settings.steps() - done);
+                    double[] djlBlock = djlFirst ? block(djl, batches, k, n) : null;
+                    double[] hessoBlock = new double[n];
+                    Phase[] phases = new Phase[n];
                     for (int i = 0; i < n; i++) {
-                        djlTimes.add(djl.step(batches.get((k + i) % batches.size())));
+                        hessoBlock[i] = hesso.step(batches.get((k + i) % batches.size()));
+                        phases[i] = h.metrics().phase();
+                    }
+                    if (!djlFirst) {
+                        djlBlock = block(djl, batches, k, n);
                     }
                     for (int i = 0; i < n; i++) {
-                        double ms = hesso.step(batches.get((k + i) % batches.size()));
-                        Phase phase = h.metrics().phase();
-                        (phase == Phase.PRUNING ? pruning : outside).add(ms);
-                        phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(ms);
+                        hessoTimes
+                                .computeIfAbsent(phases[i], p -> new ArrayList<>())
+                                .add(hessoBlock[i]);
+                        djlTimes.computeIfAbsent(phases[i], p -> new ArrayList<>())
+                                .add(djlBlock[i]);
                     }
+                    djlFirst = !djlFirst;
                     k += n;
                 }
-                Map<Phase, double[]> byPhase = new EnumMap<>(Phase.class);
-                phases.forEach((p, t) -> byPhase.put(p, array(t)));
-                return new Result(array(djlTimes), array(outside), array(pruning), byPhase);
+                return new Result(arrays(hessoTimes), arrays(djlTimes));
             }
         }
+    }
+
+    private static double[] block(Harness harness, List<NDList> batches, int first, int n) {
+        double[] times = new double[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = harness.step(batches.get((first + i) % batches.size()));
+        }
+        return times;
+    }
+
+    private static Map<Phase, double[]> arrays(Map<Phase, List<Double>> lists) {
+        Map<Phase, double[]> arrays = new EnumMap<>(Phase.class);
+        lists.forEach((p, t) -> arrays.put(p, array(t)));
+        return arrays;
     }
 
     private static double[] array(List<Double> list) {
