@@ -50,10 +50,12 @@ import org.slf4j.LoggerFactory;
  *       HessoDriver} (periods, quotas, saliency, CRIC).
  * </ol>
  *
- * <p>Steps are counted by the optimizer from 1; the learning rate tracker is asked with that step.
- * Adam's {@code eps} is added after bias correction (as the specification and PyTorch do); DJL's
- * own {@code Adam} adds it before, a tiny difference. Gradients are cleared after each update, as
- * DJL's own optimizers do natively.
+ * <p>On float32 tensors without gradient clipping, Adam and AdamW run as one call of DJL's fused
+ * Adam kernel, given {@code eps sqrt(1 - b2^k)} so that it computes the formula above exactly;
+ * other cases take the op-by-op path. Steps are counted by the optimizer from 1; the learning rate
+ * tracker is asked with that step. Adam's {@code eps} is added after bias correction (as the
+ * specification and PyTorch do); DJL's own {@code Adam} adds it before, a tiny difference.
+ * Gradients are cleared after each update, as DJL's own optimizers do natively.
  *
  * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
