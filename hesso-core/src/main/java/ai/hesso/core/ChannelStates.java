@@ -69,11 +69,6 @@ final class ChannelStates {
         return counts;
     }
 
-    /** Returns the channels in a state, ascending. */
-    int[] channels(ChannelState state) {
-        return IntStream.range(0, states.length).filter(c -> states[c] == state).toArray();
-    }
-
     /** Returns an immutable view of the current sets, rebuilt only after a change. */
     ChannelMasks masks() {
         if (masks == null || masks.version() != version) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +106,8 @@ public final class HessoDriver {
      *
      * @return the explanation, or empty when there is something to prune or the sparsity is 0
      */
-    public java.util.Optional<String> nothingToPruneReason() {
-        return java.util.Optional.ofNullable(
-                nothingToPrune(settings, index, index.allGroups().size()));
+    public Optional<String> nothingToPruneReason() {
+        return Optional.ofNullable(nothingToPrune(settings, index, index.allGroups().size()));
     }
 
     /**

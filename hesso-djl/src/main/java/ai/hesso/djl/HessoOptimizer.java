@@ -11,6 +11,7 @@ import ai.djl.util.Pair;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
+import ai.hesso.core.Phase;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cric.CricSettings;
@@ -141,7 +142,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      */
     public HessoMetrics metrics() {
         return driver == null
-                ? new HessoMetrics(0, ai.hesso.core.Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0)
+                ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0)
                 : driver.metrics();
     }
 

@@ -1,6 +1,5 @@
 package ai.hesso.core.selection;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -35,29 +34,9 @@ public final class LowestScores {
                 .toArray();
     }
 
-    /**
-     * Orders channel indices by ascending score, then ascending index.
-     *
-     * @param scores one score per channel
-     * @return the comparator
-     */
-    public static Comparator<Integer> byScoreThenIndex(double[] scores) {
+    /** Orders channel indices by ascending score, then ascending index. */
+    private static Comparator<Integer> byScoreThenIndex(double[] scores) {
         return Comparator.<Integer>comparingDouble(i -> scores[i])
                 .thenComparingInt(Integer::intValue);
-    }
-
-    /**
-     * Sorts channel indices by ascending score, then index.
-     *
-     * @param channels channel indices
-     * @param scores one score per channel
-     * @return a new sorted array
-     */
-    public static int[] sortByScore(int[] channels, double[] scores) {
-        return Arrays.stream(channels)
-                .boxed()
-                .sorted(byScoreThenIndex(scores))
-                .mapToInt(Integer::intValue)
-                .toArray();
     }
 }
