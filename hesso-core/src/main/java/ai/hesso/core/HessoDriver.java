@@ -2,6 +2,8 @@ package ai.hesso.core;
 
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.ChannelMasks;
+import ai.hesso.core.identification.Identification;
 import ai.hesso.core.saliency.ChannelStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,33 +29,46 @@ public final class HessoDriver {
 
     private final HessoSettings settings;
     private final ChannelIndex index;
-    private final ChannelStates states;
     private final Identification identification;
     private int step;
     private Phase loggedPhase;
     private int loggedStage;
 
     /**
-     * Creates a driver.
+     * Creates a driver for a new run.
      *
      * @param settings the pruning settings
      * @param groups every node group of the model (names unique, each tensor in one group)
      */
     public HessoDriver(HessoSettings settings, List<NodeGroup> groups) {
+        this(settings, groups, null);
+    }
+
+    /**
+     * Creates a driver that continues a saved run: with the same settings and node groups, the
+     * plans from here on are those the saved run would have made.
+     *
+     * @param settings the pruning settings of the saved run
+     * @param groups the node groups of the saved run
+     * @param saved the state taken with {@link #state()}, or null for a new run
+     * @throws IllegalArgumentException if the state does not fit the settings or groups (another
+     *     channel count, the other kind of identification)
+     */
+    public HessoDriver(HessoSettings settings, List<NodeGroup> groups, DriverState saved) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(groups, "groups");
         this.settings = settings;
         this.index = new ChannelIndex(groups, settings.groupDivisible());
-        this.states = new ChannelStates(index);
-        this.identification =
-                settings.schedule()
-                        .<Identification>map(
-                                schedule ->
-                                        new PeriodicIdentification(
-                                                index, states, settings, schedule))
-                        .orElseGet(() -> new CricIdentification(index, states, settings));
+        if (saved == null) {
+            this.identification = Identification.create(index, settings);
+        } else {
+            this.identification = Identification.restore(index, settings, saved.identification());
+            this.step = saved.step();
+            this.loggedPhase = identification.phase();
+            this.loggedStage = identification.stage();
+        }
         String problem = nothingToPrune(settings, index, groups.size());
-        if (problem != null) {
+        if (problem != null && saved == null) {
             // the specification trains plainly with K = 0; engines decide whether that is an error
             logger.warn("{}: nothing will be pruned", problem);
         }
@@ -62,8 +77,19 @@ public final class HessoDriver {
                 index.size(),
                 index.prunableGroups().size(),
                 groups.size(),
-                identification.initialTarget,
+                identification.initialTarget(),
                 settings);
+    }
+
+    /**
+     * Captures everything the driver decides from: the step counter, every channel's state and the
+     * identification's progress. With the same settings and node groups, {@link
+     * #HessoDriver(HessoSettings, List, DriverState)} continues from it exactly.
+     *
+     * @return the state, independent of this driver
+     */
+    public DriverState state() {
+        return new DriverState(step, identification.state());
     }
 
     /**
@@ -152,7 +178,7 @@ public final class HessoDriver {
      * @return its state
      */
     public ChannelState state(int channel) {
-        return states.get(channel);
+        return identification.channelState(channel);
     }
 
     /**
@@ -161,7 +187,7 @@ public final class HessoDriver {
      * @return the masks
      */
     public ChannelMasks masks() {
-        return states.masks();
+        return identification.masks();
     }
 
     /**
@@ -171,7 +197,7 @@ public final class HessoDriver {
      */
     public Map<String, int[]> prunedChannels() {
         Map<String, int[]> pruned = new LinkedHashMap<>();
-        ChannelMasks masks = states.masks();
+        ChannelMasks masks = identification.masks();
         for (int g = 0; g < index.prunableGroups().size(); g++) {
             pruned.put(index.prunableGroups().get(g).name(), masks.pruned(g));
         }
@@ -190,7 +216,7 @@ public final class HessoDriver {
         if (statistics != null) {
             for (int c = 0; c < index.size(); c++) {
                 double norm = Math.sqrt(statistics.valueSquares()[c]);
-                if (states.get(c) == ChannelState.IMPORTANT) {
+                if (identification.channelState(c) == ChannelState.IMPORTANT) {
                     importantNorm += norm;
                 } else {
                     redundantNorm += norm;
@@ -203,9 +229,9 @@ public final class HessoDriver {
                 identification.stage(),
                 index.size(),
                 identification.adjustedTarget(),
-                states.count(ChannelState.IMPORTANT),
-                states.count(ChannelState.REDUNDANT),
-                states.count(ChannelState.PRUNED),
+                identification.count(ChannelState.IMPORTANT),
+                identification.count(ChannelState.REDUNDANT),
+                identification.count(ChannelState.PRUNED),
                 importantNorm,
                 redundantNorm);
     }

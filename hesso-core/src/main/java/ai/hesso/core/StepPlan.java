@@ -1,5 +1,7 @@
 package ai.hesso.core;
 
+import ai.hesso.core.identification.ChannelMasks;
+
 /**
  * What the engine does with every trainable tensor in one step, in this order:
  *

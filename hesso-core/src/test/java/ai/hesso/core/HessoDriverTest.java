@@ -248,7 +248,7 @@ class HessoDriverTest {
                         plain.computeIfAbsent(
                                         name,
                                         n -> new ai.hesso.core.variant.ReferenceDirection(SGD))
-                                .direction(x, gradients.get(name), k);
+                                .direction(x, gradients.get(name));
                 for (int i = 0; i < x.length; i++) {
                     x[i] -= 0.05 * d[i];
                 }

@@ -1,35 +1,20 @@
 package ai.hesso.djl;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import ai.djl.util.Pair;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
-import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
-import ai.hesso.core.cric.CricSettings;
-import ai.hesso.core.group.ChannelIndex;
-import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.core.saliency.ChannelStatistics;
-import ai.hesso.core.saliency.SaliencyMix;
-import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import ai.hesso.djl.engine.StepBoundary;
+import ai.hesso.djl.engine.TensorSlot;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * HESSO, the Hybrid Efficient Structured Sparse Optimizer (Chen et al., "HESSO: Towards Automatic
@@ -43,20 +28,23 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code g} is rescaled by {@code rescaleGrad} and clipped to {@code [-clipGrad, clipGrad]}
  *       (DJL 0.29's own PyTorch optimizers clip only from above; we clip both sides);
  *   <li>the variant's direction {@code d}: SGD {@code buf = mu buf + (1 - tau)(g + wd x)} (the
- *       first buffer is {@code g + wd x}); Adam {@code (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) +
- *       eps)} with zero-initialised moments of {@code g + wd x}; AdamW the same moments of {@code
- *       g} and {@code x <- x - lr wd x} first;
+ *       first buffer is {@code g + wd x}); Adam {@code (m / (1 - b1^j)) / (sqrt(v / (1 - b2^j)) +
+ *       eps)} with zero-initialised moments of {@code g + wd x}, {@code j} counting the updates
+ *       that advanced the moments; AdamW the same moments of {@code g} and {@code x <- x - lr wd x}
+ *       first;
  *   <li>{@code x <- x - lr d}, then the rows of the current redundant channels are multiplied by
  *       {@code (Tp - t - 1) / (Tp - t)} and pruned rows set to zero, as planned by {@link
  *       HessoDriver} (periods, quotas, saliency, CRIC).
  * </ol>
  *
- * <p>On float32 tensors without gradient clipping, Adam and AdamW run as one call of DJL's fused
- * Adam kernel, given {@code eps sqrt(1 - b2^k)} so that it computes the formula above exactly;
- * other cases take the op-by-op path. Steps are counted by the optimizer from 1; the learning rate
- * tracker is asked with that step. Adam's {@code eps} is added after bias correction (as the
- * specification and PyTorch do); DJL's own {@code Adam} adds it before, a tiny difference.
- * Gradients are cleared after each update, as DJL's own optimizers do natively.
+ * <p>This class is the adapter: it maps DJL's {@code update(parameterId, weight, grad)} calls to a
+ * {@link TensorSlot} (parameter path and device), detects where a step begins, asks the driver for
+ * the step's plan once, and hands each tensor to the {@link ai.hesso.djl.engine.PlanExecutor},
+ * which does the tensor math and owns the engine state. On float32 tensors without gradient
+ * clipping, Adam and AdamW run as one call of DJL's fused Adam kernel (given {@code eps sqrt(1 -
+ * b2^j)}, so it computes the formula above exactly). Steps are counted by the optimizer from 1; the
+ * learning rate tracker is asked with that step. Adam's {@code eps} is added after bias correction
+ * (as the specification and PyTorch do); DJL's own {@code Adam} adds it before, a tiny difference.
  *
  * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
@@ -64,50 +52,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(HessoOptimizer.class);
-
     private final ParameterTracker learningRateTracker;
     private final Double learningRate;
-    private final VariantSettings variant;
-    private final HessoSettings settings;
-    private final Block block;
-    private final NodeGroupSource groupSource;
-    private final boolean failIfNothingToPrune;
-    private NDManager stateManager;
+    private final TrainingRun.Setup setup;
     private final StepBoundary boundary = new StepBoundary();
-    private RowMasks rowMasks;
-    private ParameterSnapshot snapshot;
-    private final Map<String, DirectionState> directions = new HashMap<>();
-
-    private HessoDriver driver;
-    private Map<String, String> idToName;
-    private Map<String, Parameter> parameters;
-    private Map<String, MemberSlot> members;
-    private StepPlan plan;
+    private boolean fuseAdam = true;
+    private TrainingRun run;
     private double pendingLoss = Double.NaN;
     private boolean closed;
-    private boolean fuseAdam = true;
-
-    /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
-    private record MemberSlot(int group, int channels, GroupMember member) {}
 
     private HessoOptimizer(Builder builder) {
         super(builder);
         this.learningRateTracker = builder.learningRateTracker;
         this.learningRate = builder.learningRate;
-        this.variant =
-                new VariantSettings(
+        this.setup =
+                new TrainingRun.Setup(
+                        builder.block,
+                        builder.groupSource,
+                        builder.pruning,
                         builder.variant,
-                        builder.momentum,
-                        builder.dampening,
-                        builder.beta1,
-                        builder.beta2,
-                        builder.epsilon,
-                        builder.weightDecay != null ? builder.weightDecay : getWeightDecay());
-        this.settings = builder.settings.build();
-        this.block = builder.block;
-        this.groupSource = builder.groupSource;
-        this.failIfNothingToPrune = builder.failIfNothingToPrune;
+                        rescaleGrad,
+                        clipGrad,
+                        builder.failIfNothingToPrune);
         if (!Float.isFinite(rescaleGrad) || rescaleGrad <= 0) {
             throw new IllegalArgumentException(
                     "rescaleGrad must be positive and finite, got " + rescaleGrad);
@@ -141,9 +107,9 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      * @return the metrics
      */
     public HessoMetrics metrics() {
-        return driver == null
+        return run == null
                 ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0)
-                : driver.metrics();
+                : run.driver().metrics();
     }
 
     /**
@@ -153,11 +119,11 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      * @throws IllegalStateException before the first update
      */
     public HessoDriver driver() {
-        if (driver == null) {
+        if (run == null) {
             throw new IllegalStateException(
                     "the node groups are resolved at the first update; train at least one step");
         }
-        return driver;
+        return run.driver();
     }
 
     /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
@@ -167,7 +133,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
     /** Returns the number of live arrays the optimizer holds (state, masks, snapshots). */
     int liveStateArrays() {
-        return stateManager == null ? 0 : stateManager.getManagedArrays().size();
+        return run == null ? 0 : run.executor().liveArrays();
     }
 
     /**
@@ -178,8 +144,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (stateManager != null) {
-            stateManager.close();
+        if (run != null) {
+            run.close();
         }
     }
 
@@ -189,175 +155,37 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this HESSO optimizer was closed; build a new one");
         }
-        if (driver == null) {
-            resolve();
+        if (run == null) {
+            run = TrainingRun.start(setup, fuseAdam);
         }
-        String name = idToName.get(parameterId);
-        if (name == null) {
-            throw new IllegalStateException(
-                    "parameter id "
-                            + parameterId
-                            + " is not a parameter of the block given to setBlock(..); give"
-                            + " HESSO the block being trained");
-        }
-        Device device = weight.getDevice();
-        if (boundary.isFirstCallOfStep(parameterId, device)) {
-            plan = driver.nextStep(new EngineStepContext(driver.step() + 1));
+        TensorSlot slot = run.slot(parameterId, weight.getDevice());
+        if (boundary.isFirstCallOfStep(slot)) {
+            run.nextStep(this::loss);
             pendingLoss = Double.NaN;
         }
-        try (NDManager temp = NDManager.subManagerOf(weight)) {
-            NDArray x = Aliases.on(weight, temp);
-            if (plan.snapshot()) {
-                snapshot.save(parameterId + '@' + device, x);
-            }
-            if (plan.restore()) {
-                snapshot.restore(parameterId + '@' + device, x, temp);
-            }
-            boolean gradientCleared = false;
-            if (plan.update()) {
-                DirectionState state = direction(name, device);
-                double lr =
-                        learningRate != null
-                                ? learningRate
-                                : learningRateTracker.getNewValue(parameterId, plan.step());
-                if (fuseAdam && state.canFuse(weight.getDataType())) {
-                    // one engine call instead of a dozen: the hot path of Adam training
-                    state.fusedAdamStep(weight, grad, plan.step(), lr);
-                    gradientCleared = true;
-                } else {
-                    NDArray g = Aliases.on(grad, temp);
-                    NDArray d = state.direction(x, g, plan.step(), true, temp);
-                    if (variant.variant() == Variant.ADAMW && variant.weightDecay() > 0) {
-                        x.subi(x.mul(lr * variant.weightDecay()));
-                    }
-                    x.subi(d.mul(lr));
-                }
-            }
-            MemberSlot slot = members.get(name);
-            if (slot != null) {
-                NDArray multiplier =
-                        rowMasks.multiplier(
-                                plan,
-                                slot.group(),
-                                slot.channels(),
-                                device,
-                                weight.getDataType(),
-                                slot.member().axis(),
-                                weight.getShape().dimension());
-                if (multiplier != null) {
-                    x.muli(multiplier);
-                }
-            }
-            if (!gradientCleared && weight.hasGradient()) {
-                // DJL never clears gradients itself; its optimizers do it in their native update
-                NDArray gradient = weight.getGradient();
-                gradient.attach(temp);
-                gradient.muli(0);
-            }
-        }
+        StepPlan plan = run.plan();
+        run.executor()
+                .execute(
+                        plan,
+                        slot,
+                        weight,
+                        grad,
+                        () ->
+                                learningRate != null
+                                        ? learningRate
+                                        : learningRateTracker.getNewValue(
+                                                parameterId, plan.step()));
     }
 
-    private DirectionState direction(String name, Device device) {
-        return directions.computeIfAbsent(
-                name + '@' + device,
-                k -> new DirectionState(variant, rescaleGrad, clipGrad, stateManager));
-    }
-
-    /** Maps DJL's parameter ids to names and resolves the node groups, once. */
-    private void resolve() {
-        idToName = new HashMap<>();
-        parameters = new LinkedHashMap<>();
-        for (Pair<String, Parameter> pair : block.getParameters()) {
-            idToName.put(pair.getValue().getId(), pair.getKey());
-            parameters.put(pair.getKey(), pair.getValue());
+    private double loss() {
+        if (Double.isNaN(pendingLoss)) {
+            throw new IllegalStateException(
+                    "CRIC needs the training loss of step "
+                            + (run.driver().step() + 1)
+                            + ": add optimizer.trainingListener() to the training config, or"
+                            + " call optimizer.setLoss(loss) before trainer.step()");
         }
-        if (parameters.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "the block given to setBlock(..) has no parameters; give HESSO the block being"
-                            + " trained");
-        }
-        // the state lives and dies with the model's arrays
-        stateManager =
-                parameters.values().iterator().next().getArray().getManager().newSubManager();
-        rowMasks = new RowMasks(stateManager);
-        snapshot = new ParameterSnapshot(stateManager);
-        List<NodeGroup> groups = groupSource.groups(block);
-        NodeGroupValidation.check(groups, parameters);
-        HessoDriver created = new HessoDriver(settings, groups);
-        if (failIfNothingToPrune) {
-            created.nothingToPruneReason()
-                    .ifPresent(
-                            reason -> {
-                                throw new IllegalArgumentException(
-                                        reason
-                                                + " (or optFailIfNothingToPrune(false) to train"
-                                                + " anyway)");
-                            });
-        }
-        driver = created;
-        members = new HashMap<>();
-        ChannelIndex index = driver.channelIndex();
-        for (int g = 0; g < index.prunableGroups().size(); g++) {
-            NodeGroup group = index.prunableGroups().get(g);
-            for (GroupMember member : group.members()) {
-                members.put(member.tensor(), new MemberSlot(g, group.channels(), member));
-            }
-        }
-        logger.info(
-                "HESSO: {} node groups ({} prunable, {} channels, target {}) over {} parameters;"
-                        + " {}",
-                groups.size(),
-                index.prunableGroups().size(),
-                index.size(),
-                driver.metrics().targetChannels(),
-                parameters.size(),
-                variant);
-    }
-
-    /** The engine side of one step: lazy statistics (with previewed directions) and the loss. */
-    private final class EngineStepContext implements StepContext {
-        private final int step;
-        private ChannelStatistics statistics;
-
-        EngineStepContext(int step) {
-            this.step = step;
-        }
-
-        @Override
-        public ChannelStatistics channelStatistics() {
-            if (statistics == null) {
-                Function<String, NDArray> values = name -> parameters.get(name).getArray();
-                try (NDManager temp = stateManager.newSubManager()) {
-                    statistics =
-                            StatisticsReducer.reduce(
-                                    driver.channelIndex(),
-                                    values,
-                                    (name, manager) -> previewDirection(name, manager),
-                                    temp);
-                }
-            }
-            return statistics;
-        }
-
-        private NDArray previewDirection(String name, NDManager temp) {
-            NDArray weight = parameters.get(name).getArray();
-            NDArray x = Aliases.on(weight, temp);
-            NDArray g = weight.getGradient();
-            g.attach(temp);
-            return direction(name, weight.getDevice()).direction(x, g, step, false, temp);
-        }
-
-        @Override
-        public double loss() {
-            if (Double.isNaN(pendingLoss)) {
-                throw new IllegalStateException(
-                        "CRIC needs the training loss of step "
-                                + step
-                                + ": add optimizer.trainingListener() to the training config, or"
-                                + " call optimizer.setLoss(loss) before trainer.step()");
-            }
-            return pendingLoss;
-        }
+        return pendingLoss;
     }
 
     /**
@@ -371,26 +199,22 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
     /**
      * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker} (or {@link
-     * #setLearningRate}), {@link #setBlock}, and {@link #setPruningSteps} unless CRIC is on.
-     * Everything else has a default: SGD without momentum, target group sparsity 0.5, no warm-up,
-     * one period, {@code groupDivisible} 1, the default saliency mix, node groups found by
-     * automatic discovery.
+     * #setLearningRate}), {@link #setBlock} and {@link #setPruning}. Optional: {@link #optVariant}
+     * (default plain SGD), the node groups (default: automatic discovery), DJL's {@code
+     * setRescaleGrad} and {@code optClipGrad}. Weight decay is part of the variant's settings, in
+     * double precision; DJL's float {@code optWeightDecays} is refused so that there is one way to
+     * set it.
      */
     public static final class Builder extends OptimizerBuilder<Builder> {
 
         private ParameterTracker learningRateTracker;
         private Double learningRate;
-        private Double weightDecay;
-        private Variant variant = Variant.SGD;
-        private double momentum;
-        private double dampening;
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double epsilon = 1e-8;
+        private HessoSettings pruning;
+        private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
+        private Float djlWeightDecay;
         private Block block;
         private NodeGroupSource groupSource;
         private boolean failIfNothingToPrune = true;
-        private final HessoSettings.Builder settings = HessoSettings.builder();
 
         Builder() {}
 
@@ -424,15 +248,16 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         }
 
         /**
-         * Sets the weight decay in double precision; {@code optWeightDecays(float)} is DJL's float
-         * setting of the same value.
+         * Refused at {@link #build()}: weight decay is set, in double precision, with the variant
+         * ({@link #optVariant}, e.g. {@code VariantSettings.sgd(0.9, 0, 1e-4)}).
          *
-         * @param weightDecay finite, at least 0
+         * @param weightDecays DJL's float weight decay
          * @return this builder
          */
-        public Builder optWeightDecays(double weightDecay) {
-            this.weightDecay = weightDecay;
-            return super.optWeightDecays((float) weightDecay);
+        @Override
+        public Builder optWeightDecays(float weightDecays) {
+            this.djlWeightDecay = weightDecays;
+            return this;
         }
 
         /**
@@ -447,145 +272,28 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         }
 
         /**
-         * Sets the update variant whose direction HESSO uses.
+         * Sets the pruning settings: target group sparsity, warm-up, periods, {@code
+         * groupDivisible}, saliency mix, or CRIC.
          *
-         * @param variant SGD (default), ADAM or ADAMW
+         * @param pruning e.g. {@code HessoSettings.builder().optTargetGroupSparsity(0.5)
+         *     .optStartPruningStep(100).setPruningSteps(400).optPruningPeriods(5).build()}
          * @return this builder
          */
-        public Builder optVariant(Variant variant) {
+        public Builder setPruning(HessoSettings pruning) {
+            this.pruning = Objects.requireNonNull(pruning, "pruning");
+            return this;
+        }
+
+        /**
+         * Sets the update variant whose direction HESSO uses, with its weight decay.
+         *
+         * @param variant e.g. {@code VariantSettings.sgd(0.9, 0, 1e-4)} or {@code
+         *     VariantSettings.adam(Variant.ADAMW, 0.9, 0.999, 0.01)}; default plain SGD without
+         *     momentum or decay
+         * @return this builder
+         */
+        public Builder optVariant(VariantSettings variant) {
             this.variant = Objects.requireNonNull(variant, "variant");
-            return this;
-        }
-
-        /**
-         * Sets SGD's momentum.
-         *
-         * @param momentum in {@code [0, 1)}, default 0
-         * @return this builder
-         */
-        public Builder optMomentum(double momentum) {
-            this.momentum = momentum;
-            return this;
-        }
-
-        /**
-         * Sets SGD's dampening.
-         *
-         * @param dampening in {@code [0, 1]}, default 0
-         * @return this builder
-         */
-        public Builder optDampening(double dampening) {
-            this.dampening = dampening;
-            return this;
-        }
-
-        /**
-         * Sets Adam's first-moment decay.
-         *
-         * @param beta1 in {@code [0, 1)}, default 0.9
-         * @return this builder
-         */
-        public Builder optBeta1(double beta1) {
-            this.beta1 = beta1;
-            return this;
-        }
-
-        /**
-         * Sets Adam's second-moment decay.
-         *
-         * @param beta2 in {@code [0, 1)}, default 0.999
-         * @return this builder
-         */
-        public Builder optBeta2(double beta2) {
-            this.beta2 = beta2;
-            return this;
-        }
-
-        /**
-         * Sets Adam's epsilon.
-         *
-         * @param epsilon positive, default 1e-8
-         * @return this builder
-         */
-        public Builder optEpsilon(double epsilon) {
-            this.epsilon = epsilon;
-            return this;
-        }
-
-        /**
-         * Sets the fraction of prunable channels to prune.
-         *
-         * @param sparsity in {@code [0, 1)}, default 0.5; 0 gives the plain variant
-         * @return this builder
-         */
-        public Builder optTargetGroupSparsity(double sparsity) {
-            settings.optTargetGroupSparsity(sparsity);
-            return this;
-        }
-
-        /**
-         * Sets the warm-up before pruning, in steps.
-         *
-         * @param step at least 0, default 0
-         * @return this builder
-         */
-        public Builder optStartPruningStep(int step) {
-            settings.optStartPruningStep(step);
-            return this;
-        }
-
-        /**
-         * Sets the steps over which all pruning periods run.
-         *
-         * @param steps at least the number of periods
-         * @return this builder
-         */
-        public Builder setPruningSteps(int steps) {
-            settings.setPruningSteps(steps);
-            return this;
-        }
-
-        /**
-         * Sets the number of pruning periods.
-         *
-         * @param periods at least 1, default 1
-         * @return this builder
-         */
-        public Builder optPruningPeriods(int periods) {
-            settings.optPruningPeriods(periods);
-            return this;
-        }
-
-        /**
-         * Sets the multiple that each node group's remaining channel count is rounded up to.
-         *
-         * @param q at least 1, default 1
-         * @return this builder
-         */
-        public Builder optGroupDivisible(int q) {
-            settings.optGroupDivisible(q);
-            return this;
-        }
-
-        /**
-         * Sets the saliency mix.
-         *
-         * @param mix e.g. {@link SaliencyMix#taylorOnly()}; default 0.2 for each criterion
-         * @return this builder
-         */
-        public Builder optSaliency(SaliencyMix mix) {
-            settings.optSaliency(mix);
-            return this;
-        }
-
-        /**
-         * Turns CRIC on. CRIC needs the loss of every step: add {@link #trainingListener()}.
-         *
-         * @param cric the CRIC settings
-         * @return this builder
-         */
-        public Builder optCric(CricSettings cric) {
-            settings.optCric(cric);
             return this;
         }
 
@@ -648,6 +356,19 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "block is required: call setBlock(model.getBlock()) so HESSO can name"
                                 + " the parameters");
+            }
+            if (pruning == null) {
+                throw new IllegalArgumentException(
+                        "pruning settings are required: call setPruning(HessoSettings.builder()"
+                                + ".optTargetGroupSparsity(s).setPruningSteps(steps)...build())");
+            }
+            if (djlWeightDecay != null) {
+                throw new IllegalArgumentException(
+                        "optWeightDecays("
+                                + djlWeightDecay
+                                + "f) is not used by HESSO: set the weight decay with the variant,"
+                                + " in double precision, e.g. optVariant(VariantSettings.sgd("
+                                + "momentum, dampening, weightDecay))");
             }
             if (groupSource == null) {
                 groupSource = NodeGroupSource.discovery();

@@ -13,10 +13,12 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.Variant;
+import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
 import java.io.IOException;
@@ -38,11 +40,16 @@ class HessoLongRunIT {
                                     Hesso.builder()
                                             .setLearningRateTracker(Tracker.fixed(0.01f))
                                             .setBlock(b)
-                                            .optVariant(Variant.ADAM)
-                                            .optTargetGroupSparsity(0.5)
-                                            .optStartPruningStep(20)
-                                            .setPruningSteps(1500)
-                                            .optPruningPeriods(10)
+                                            .optVariant(
+                                                    VariantSettings.adam(
+                                                            Variant.ADAM, 0.9, 0.999, 0))
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.5)
+                                                            .optStartPruningStep(20)
+                                                            .setPruningSteps(1500)
+                                                            .optPruningPeriods(10)
+                                                            .build())
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                 NDManager modelManager = run.model.getNDManager();
@@ -75,14 +82,17 @@ class HessoLongRunIT {
                     Hesso.builder()
                             .setLearningRateTracker(Tracker.fixed(0.05f))
                             .setBlock(model.getBlock())
-                            .optMomentum(0.9)
-                            .optTargetGroupSparsity(0.25)
-                            .optCric(
-                                    CricSettings.builder()
-                                            .setStartCricStep(5)
-                                            .optSamplingSteps(3)
-                                            .optMaxCycles(2)
-                                            .optHybridTrainingSteps(6)
+                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
+                            .setPruning(
+                                    HessoSettings.builder()
+                                            .optTargetGroupSparsity(0.25)
+                                            .optCric(
+                                                    CricSettings.builder()
+                                                            .setStartCricStep(5)
+                                                            .optSamplingSteps(3)
+                                                            .optMaxCycles(2)
+                                                            .optHybridTrainingSteps(6)
+                                                            .build())
                                             .build())
                             .build();
             DefaultTrainingConfig config =

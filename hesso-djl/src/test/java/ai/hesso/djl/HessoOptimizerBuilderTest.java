@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.tracker.Tracker;
+import ai.hesso.core.HessoSettings;
+import ai.hesso.core.variant.VariantSettings;
 import org.junit.jupiter.api.Test;
 
 class HessoOptimizerBuilderTest {
@@ -20,7 +22,11 @@ class HessoOptimizerBuilderTest {
     void theLearningRateIsSetExactlyOnce() {
         assertMessage(
                 "neither",
-                () -> Hesso.builder().setBlock(new SequentialBlock()).setPruningSteps(2).build());
+                () ->
+                        Hesso.builder()
+                                .setBlock(new SequentialBlock())
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
+                                .build());
         assertMessage(
                 "both",
                 () ->
@@ -28,7 +34,7 @@ class HessoOptimizerBuilderTest {
                                 .setBlock(new SequentialBlock())
                                 .setLearningRate(0.1)
                                 .setLearningRateTracker(Tracker.fixed(0.1f))
-                                .setPruningSteps(2)
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
         assertMessage(
                 "learningRate",
@@ -36,25 +42,35 @@ class HessoOptimizerBuilderTest {
                         Hesso.builder()
                                 .setBlock(new SequentialBlock())
                                 .setLearningRate(Double.NaN)
-                                .setPruningSteps(2)
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
     }
 
     @Test
     void missingOrBadSettingsAreNamed() {
         assertMessage(
-                "block", () -> Hesso.builder().setLearningRate(0.1).setPruningSteps(2).build());
+                "block",
+                () ->
+                        Hesso.builder()
+                                .setLearningRate(0.1)
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
+                                .build());
         assertMessage(
                 "pruningSteps",
-                () -> Hesso.builder().setLearningRate(0.1).setBlock(new SequentialBlock()).build());
+                () ->
+                        Hesso.builder()
+                                .setLearningRate(0.1)
+                                .setBlock(new SequentialBlock())
+                                .setPruning(HessoSettings.builder().build())
+                                .build());
         assertMessage(
                 "momentum",
                 () ->
                         Hesso.builder()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
-                                .setPruningSteps(2)
-                                .optMomentum(1.5)
+                                .optVariant(VariantSettings.sgd(1.5, 0, 0))
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
         assertMessage(
                 "targetGroupSparsity",
@@ -62,8 +78,11 @@ class HessoOptimizerBuilderTest {
                         Hesso.builder()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
-                                .setPruningSteps(2)
-                                .optTargetGroupSparsity(-0.1)
+                                .setPruning(
+                                        HessoSettings.builder()
+                                                .setPruningSteps(2)
+                                                .optTargetGroupSparsity(-0.1)
+                                                .build())
                                 .build());
         assertMessage(
                 "rescaleGrad",
@@ -71,8 +90,27 @@ class HessoOptimizerBuilderTest {
                         Hesso.builder()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
-                                .setPruningSteps(2)
                                 .setRescaleGrad(0)
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
+                                .build());
+    }
+
+    @Test
+    void pruningSettingsAreRequiredAndWeightDecayHasOneName() {
+        assertMessage(
+                "pruning settings are required: call setPruning(",
+                () -> Hesso.builder().setLearningRate(0.1).setBlock(new SequentialBlock()).build());
+        // DJL's float setter would round 0.01 to 0.0099999998: refused, with the one way to say it
+        assertMessage(
+                "optWeightDecays(0.01f) is not used by HESSO: set the weight decay with the variant,"
+                        + " in double precision, e.g. optVariant(VariantSettings.sgd(momentum,"
+                        + " dampening, weightDecay))",
+                () ->
+                        Hesso.builder()
+                                .setLearningRate(0.1)
+                                .setBlock(new SequentialBlock())
+                                .setPruning(HessoSettings.builder().setPruningSteps(2).build())
+                                .optWeightDecays(0.01f)
                                 .build());
     }
 }

@@ -14,10 +14,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.Variant;
+import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
 import java.util.List;
@@ -71,10 +73,12 @@ class HessoOptimizerIT {
                                             Hesso.builder()
                                                     .setLearningRateTracker(Tracker.fixed(0.1f))
                                                     .setBlock(b)
-                                                    .optMomentum(0.9)
-                                                    .optWeightDecays(0.01f)
-                                                    .optTargetGroupSparsity(0)
-                                                    .setPruningSteps(5)
+                                                    .optVariant(VariantSettings.sgd(0.9, 0, 0.01f))
+                                                    .setPruning(
+                                                            HessoSettings.builder()
+                                                                    .optTargetGroupSparsity(0)
+                                                                    .setPruningSteps(5)
+                                                                    .build())
                                                     .build())) {
                 assertSameParameters(djl, hesso, 0);
                 for (NDList batch : batches) {
@@ -105,10 +109,20 @@ class HessoOptimizerIT {
                                             Hesso.builder()
                                                     .setLearningRateTracker(Tracker.fixed(0.01f))
                                                     .setBlock(b)
-                                                    .optVariant(Variant.ADAM)
-                                                    .optEpsilon(1e-30)
-                                                    .optTargetGroupSparsity(0)
-                                                    .setPruningSteps(5)
+                                                    .optVariant(
+                                                            new VariantSettings(
+                                                                    Variant.ADAM,
+                                                                    0,
+                                                                    0,
+                                                                    0.9,
+                                                                    0.999,
+                                                                    1e-30,
+                                                                    0))
+                                                    .setPruning(
+                                                            HessoSettings.builder()
+                                                                    .optTargetGroupSparsity(0)
+                                                                    .setPruningSteps(5)
+                                                                    .build())
                                                     .build())) {
                 for (NDList batch : batches) {
                     djl.step(batch);
@@ -136,11 +150,14 @@ class HessoOptimizerIT {
                                     Hesso.builder()
                                             .setLearningRateTracker(Tracker.fixed(0.05f))
                                             .setBlock(b)
-                                            .optMomentum(0.9)
-                                            .optTargetGroupSparsity(0.5)
-                                            .optStartPruningStep(10)
-                                            .setPruningSteps(30)
-                                            .optPruningPeriods(3)
+                                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.5)
+                                                            .optStartPruningStep(10)
+                                                            .setPruningSteps(30)
+                                                            .optPruningPeriods(3)
+                                                            .build())
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                 float first = 0;
@@ -181,8 +198,13 @@ class HessoOptimizerIT {
                                         Hesso.builder()
                                                 .setLearningRateTracker(Tracker.fixed(0.1f))
                                                 .setBlock(b)
-                                                .optVariant(variant)
-                                                .setPruningSteps(2)
+                                                .optVariant(
+                                                        new VariantSettings(
+                                                                variant, 0, 0, 0.9, 0.999, 1e-8, 0))
+                                                .setPruning(
+                                                        HessoSettings.builder()
+                                                                .setPruningSteps(2)
+                                                                .build())
                                                 .build())) {
                     run.step(batches.get(0));
                     for (Pair<String, Parameter> pair : run.model.getBlock().getParameters()) {
@@ -217,8 +239,11 @@ class HessoOptimizerIT {
                                     Hesso.builder()
                                             .setLearningRate(0.1)
                                             .setBlock(b)
-                                            .optTargetGroupSparsity(0.01)
-                                            .setPruningSteps(2)
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.01)
+                                                            .setPruningSteps(2)
+                                                            .build())
                                             .build())) {
                 IllegalArgumentException e =
                         assertThrows(
@@ -232,9 +257,12 @@ class HessoOptimizerIT {
                                     Hesso.builder()
                                             .setLearningRate(0.1)
                                             .setBlock(b)
-                                            .optTargetGroupSparsity(0.01)
-                                            .setPruningSteps(2)
                                             .optFailIfNothingToPrune(false)
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.01)
+                                                            .setPruningSteps(2)
+                                                            .build())
                                             .build())) {
                 for (NDList batch : batches) {
                     allowed.step(batch);
@@ -256,12 +284,16 @@ class HessoOptimizerIT {
                                 Hesso.builder()
                                         .setLearningRate(0.01)
                                         .setBlock(b)
-                                        .optVariant(variant)
-                                        .optWeightDecays(0.05)
-                                        .optTargetGroupSparsity(0.5)
-                                        .optStartPruningStep(5)
-                                        .setPruningSteps(10)
-                                        .optPruningPeriods(2)
+                                        .optVariant(
+                                                new VariantSettings(
+                                                        variant, 0, 0, 0.9, 0.999, 1e-8, 0.05))
+                                        .setPruning(
+                                                HessoSettings.builder()
+                                                        .optTargetGroupSparsity(0.5)
+                                                        .optStartPruningStep(5)
+                                                        .setPruningSteps(10)
+                                                        .optPruningPeriods(2)
+                                                        .build())
                                         .build();
                 try (TrainingHarness fused = mlp(8, hesso);
                         TrainingHarness stepwise = mlp(8, hesso)) {

@@ -13,6 +13,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import java.util.function.Function;
@@ -68,7 +69,11 @@ final class TrainingHarness implements AutoCloseable {
             boolean zero = true;
             for (GroupMember member : group.members()) {
                 NDArray array = parameter(block, member.tensor()).getArray();
-                try (NDArray rows = StatisticsReducer.rows(array, member.axis(), group.channels());
+                try (NDArray front =
+                                member.axis() == ChannelAxis.FIRST
+                                        ? array.duplicate()
+                                        : array.swapAxes(0, 1);
+                        NDArray rows = front.reshape(group.channels(), -1);
                         NDArray row = rows.get(c);
                         NDArray abs = row.abs();
                         NDArray max = abs.max()) {

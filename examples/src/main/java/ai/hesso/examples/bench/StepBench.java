@@ -16,8 +16,10 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.variant.Variant;
+import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.examples.data.FashionMnist;
@@ -211,11 +213,14 @@ public final class StepBench {
         return Hesso.builder()
                 .setLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
                 .setBlock(block)
-                .optVariant(Variant.ADAM)
-                .optTargetGroupSparsity(0.5)
-                .optStartPruningStep(settings.startPruningStep())
-                .setPruningSteps(settings.pruningSteps())
-                .optPruningPeriods(BenchSettings.PRUNING_PERIODS)
+                .optVariant(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0))
+                .setPruning(
+                        HessoSettings.builder()
+                                .optTargetGroupSparsity(0.5)
+                                .optStartPruningStep(settings.startPruningStep())
+                                .setPruningSteps(settings.pruningSteps())
+                                .optPruningPeriods(BenchSettings.PRUNING_PERIODS)
+                                .build())
                 .build();
     }
 

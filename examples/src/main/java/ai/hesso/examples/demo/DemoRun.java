@@ -18,7 +18,9 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoMetrics;
+import ai.hesso.core.HessoSettings;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.DiscoveryReport;
@@ -91,11 +93,14 @@ public final class DemoRun {
                         Hesso.builder()
                                 .setLearningRateTracker(Tracker.fixed(settings.learningRate()))
                                 .setBlock(block)
-                                .optMomentum(DemoSettings.MOMENTUM)
-                                .optTargetGroupSparsity(settings.sparsity())
-                                .optStartPruningStep(schedule.startPruningStep())
-                                .setPruningSteps(schedule.pruningSteps())
-                                .optPruningPeriods(schedule.pruningPeriods())
+                                .optVariant(VariantSettings.sgd(DemoSettings.MOMENTUM, 0, 0))
+                                .setPruning(
+                                        HessoSettings.builder()
+                                                .optTargetGroupSparsity(settings.sparsity())
+                                                .optStartPruningStep(schedule.startPruningStep())
+                                                .setPruningSteps(schedule.pruningSteps())
+                                                .optPruningPeriods(schedule.pruningPeriods())
+                                                .build())
                                 .build();
                 hesso = train(model, optimizer, optimizer, train, test, "HESSO");
                 ChannelCensus census = new ChannelCensus(block);

@@ -16,6 +16,29 @@ public final class ScoreHistory {
     }
 
     /**
+     * Restores a history from its sums and sample count.
+     *
+     * @param sums the sum of every channel's scores, copied
+     * @param samples the number of score vectors those sums hold, at least 0
+     */
+    public ScoreHistory(double[] sums, int samples) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0, got " + samples);
+        }
+        this.sums = sums.clone();
+        this.samples = samples;
+    }
+
+    /**
+     * Returns the sum of every channel's scores.
+     *
+     * @return a new array
+     */
+    public double[] sums() {
+        return sums.clone();
+    }
+
+    /**
      * Adds one step's scores.
      *
      * @param scores one score per channel

@@ -1,6 +1,5 @@
 package ai.hesso.core.reference;
 
-import ai.hesso.core.ChannelMasks;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
@@ -8,6 +7,7 @@ import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.variant.ReferenceDirection;
 import ai.hesso.core.variant.Variant;
@@ -222,7 +222,7 @@ public final class ReferenceEngine {
                             entry.getKey(), k -> new ReferenceDirection(variant));
             out.put(
                     entry.getKey(),
-                    direction.direction(entry.getValue().values(), gradient, step, commit));
+                    direction.direction(entry.getValue().values(), gradient, commit));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package ai.hesso.core.saliency;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>The arrays are not copied: the engine hands over fresh arrays and the core only reads them.
+ * Two statistics are equal when their arrays hold the same values.
  *
  * @param valueSquares sum of squared values per channel
  * @param directionSquares sum of squared direction entries per channel
@@ -65,5 +67,23 @@ public record ChannelStatistics(
      */
     public int size() {
         return valueSquares.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelStatistics c
+                && Arrays.equals(valueSquares, c.valueSquares)
+                && Arrays.equals(directionSquares, c.directionSquares)
+                && Arrays.equals(valueDirectionDot, c.valueDirectionDot)
+                && Arrays.equals(rowLengths, c.rowLengths);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                Arrays.hashCode(valueSquares),
+                Arrays.hashCode(directionSquares),
+                Arrays.hashCode(valueDirectionDot),
+                Arrays.hashCode(rowLengths));
     }
 }

@@ -10,6 +10,7 @@ public final class ReferenceDirection {
     private final VariantSettings settings;
     private double[] first;
     private double[] second;
+    private int updates;
 
     /**
      * Creates the state for one tensor.
@@ -21,35 +22,44 @@ public final class ReferenceDirection {
     }
 
     /**
-     * Computes the direction {@code d} for step {@code k} and advances the state.
+     * Computes the direction {@code d} of the next update and advances the state.
      *
      * @param values the tensor's values {@code x}
      * @param gradient its gradient {@code g}, after rescaling and clipping
-     * @param step the 1-based optimizer step {@code k}
      * @return a new array {@code d}
      */
-    public double[] direction(double[] values, double[] gradient, int step) {
-        return direction(values, gradient, step, true);
+    public double[] direction(double[] values, double[] gradient) {
+        return direction(values, gradient, true);
     }
 
     /**
-     * Computes the direction {@code d} for step {@code k}, advancing the state only when asked.
+     * Returns how many committed directions advanced the state: Adam's {@code j}.
+     *
+     * @return the number of updates so far
+     */
+    public int updates() {
+        return updates;
+    }
+
+    /**
+     * Computes the direction {@code d} of the next update, advancing the state only when asked.
      *
      * <ul>
      *   <li>sgd: {@code g' = g + wd x}; with a buffer: {@code buf = g'} on the first step, else
      *       {@code mu buf + (1 - tau) g'}; {@code d = buf} (or {@code g'} without a buffer).
      *   <li>adam: {@code g' = g + wd x}; adamw: {@code g' = g}; {@code m = b1 m + (1-b1) g'},
-     *       {@code v = b2 v + (1-b2) g'^2} from zero; {@code d = (m / (1 - b1^k)) / (sqrt(v / (1 -
-     *       b2^k)) + eps)}.
+     *       {@code v = b2 v + (1-b2) g'^2} from zero; {@code d = (m / (1 - b1^j)) / (sqrt(v / (1 -
+     *       b2^j)) + eps)}, where {@code j} counts the updates that advanced the moments, this one
+     *       included (spec section 2): equal to the optimizer step {@code k} unless steps without
+     *       an update (CRIC's probe phase) came before.
      * </ul>
      *
      * @param values the tensor's values {@code x}
      * @param gradient its gradient {@code g}, after rescaling and clipping
-     * @param step the 1-based optimizer step {@code k}
      * @param commit whether to advance the state; a preview leaves it untouched
      * @return a new array {@code d}
      */
-    public double[] direction(double[] values, double[] gradient, int step, boolean commit) {
+    public double[] direction(double[] values, double[] gradient, boolean commit) {
         int size = values.length;
         double[] g = new double[size];
         double decay = settings.variant() == Variant.ADAMW ? 0 : settings.weightDecay();
@@ -58,6 +68,9 @@ public final class ReferenceDirection {
         }
         if (settings.variant() == Variant.SGD) {
             if (!settings.usesMomentumBuffer()) {
+                if (commit) {
+                    updates++;
+                }
                 return g;
             }
             double[] buffer = g.clone();
@@ -68,6 +81,7 @@ public final class ReferenceDirection {
             }
             if (commit) {
                 first = buffer.clone();
+                updates++;
             }
             return buffer;
         }
@@ -75,8 +89,9 @@ public final class ReferenceDirection {
         double[] v = second == null ? new double[size] : second.clone();
         double b1 = settings.beta1();
         double b2 = settings.beta2();
-        double correction1 = 1 - Math.pow(b1, step);
-        double correction2 = 1 - Math.pow(b2, step);
+        int j = updates + 1;
+        double correction1 = 1 - Math.pow(b1, j);
+        double correction2 = 1 - Math.pow(b2, j);
         double[] d = new double[size];
         for (int i = 0; i < size; i++) {
             m[i] = b1 * m[i] + (1 - b1) * g[i];
@@ -86,6 +101,7 @@ public final class ReferenceDirection {
         if (commit) {
             first = m;
             second = v;
+            updates++;
         }
         return d;
     }

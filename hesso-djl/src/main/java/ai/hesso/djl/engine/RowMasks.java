@@ -1,13 +1,14 @@
-package ai.hesso.djl;
+package ai.hesso.djl.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.hesso.core.ChannelMasks;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelAxis;
+import ai.hesso.core.identification.ChannelMasks;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,9 +26,16 @@ final class RowMasks implements AutoCloseable {
 
     private final NDManager manager;
     private long version = -1;
-    private final Map<String, NDArray> indicators = new HashMap<>();
-    private final Map<String, NDArray> stepMultipliers = new HashMap<>();
+    private final Map<IndicatorKey, NDArray> indicators = new HashMap<>();
+    private final Map<MultiplierKey, NDArray> stepMultipliers = new HashMap<>();
     private int multiplierStep = -1;
+
+    /** One group's 0/1 indicator of important (or redundant) rows, on one device and type. */
+    private record IndicatorKey(int group, Device device, DataType type, boolean important) {}
+
+    /** One group's step multiplier, shaped for members of one rank and channel axis. */
+    private record MultiplierKey(
+            int group, Device device, DataType type, ChannelAxis axis, int rank) {}
 
     RowMasks(NDManager manager) {
         this.manager = manager;
@@ -59,13 +67,13 @@ final class RowMasks implements AutoCloseable {
             stepMultipliers.clear();
             multiplierStep = plan.step();
         }
-        String key = group + "@" + device + ":" + type + "#" + axis + "/" + rank;
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank);
         NDArray multiplier = stepMultipliers.get(key);
         if (multiplier == null) {
             NDArray important = indicator(group, device, type, channels, masks, true);
             NDArray redundant = indicator(group, device, type, channels, masks, false);
             long[] shape = new long[rank];
-            java.util.Arrays.fill(shape, 1);
+            Arrays.fill(shape, 1);
             shape[axis.index()] = channels;
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
@@ -83,13 +91,13 @@ final class RowMasks implements AutoCloseable {
             int channels,
             ChannelMasks masks,
             boolean important) {
-        String key = group + "@" + device + ":" + type + (important ? "+" : "-");
+        IndicatorKey key = new IndicatorKey(group, device, type, important);
         return indicators.computeIfAbsent(
                 key,
                 k -> {
                     float[] values = new float[channels];
                     if (important) {
-                        java.util.Arrays.fill(values, 1f);
+                        Arrays.fill(values, 1f);
                         for (int c : masks.redundant(group)) {
                             values[c] = 0f;
                         }

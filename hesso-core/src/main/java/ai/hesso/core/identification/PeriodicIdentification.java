@@ -1,5 +1,10 @@
-package ai.hesso.core;
+package ai.hesso.core.identification;
 
+import ai.hesso.core.ChannelState;
+import ai.hesso.core.HessoSettings;
+import ai.hesso.core.Phase;
+import ai.hesso.core.StepContext;
+import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.schedule.PruningSchedule;
 
@@ -17,16 +22,29 @@ final class PeriodicIdentification extends Identification {
 
     PeriodicIdentification(
             ChannelIndex index,
-            ChannelStates states,
             HessoSettings settings,
-            PruningSchedule schedule) {
-        super(index, states, settings);
+            PruningSchedule schedule,
+            PeriodicProgress progress,
+            IdentificationState saved) {
+        super(index, settings, saved);
         this.schedule = schedule;
         this.quotas = schedule.quotas(initialTarget);
+        if (progress != null) {
+            if (progress.periodsStarted() > schedule.pruningPeriods()) {
+                throw new IllegalArgumentException(
+                        "the saved state started "
+                                + progress.periodsStarted()
+                                + " periods, the settings have "
+                                + schedule.pruningPeriods());
+            }
+            this.periodsStarted = progress.periodsStarted();
+            this.phase = progress.phase();
+        }
     }
 
+    /** {@inheritDoc} */
     @Override
-    StepPlan plan(int step, StepContext context) {
+    public StepPlan plan(int step, StepContext context) {
         if (schedule.startsPeriod(step, periodsStarted)) {
             states.commitRedundant();
             int quota = quotas[periodsStarted];
@@ -52,13 +70,20 @@ final class PeriodicIdentification extends Identification {
         return plan;
     }
 
+    /** {@inheritDoc} */
     @Override
-    Phase phase() {
+    public Phase phase() {
         return phase;
     }
 
+    /** {@inheritDoc} */
     @Override
-    int stage() {
+    public int stage() {
         return periodsStarted;
+    }
+
+    @Override
+    PeriodicProgress progress() {
+        return new PeriodicProgress(phase, periodsStarted);
     }
 }

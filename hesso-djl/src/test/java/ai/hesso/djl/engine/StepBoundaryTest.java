@@ -1,4 +1,4 @@
-package ai.hesso.djl;
+package ai.hesso.djl.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -17,7 +17,7 @@ class StepBoundaryTest {
         for (int s = 0; s < steps; s++) {
             for (String[] idAndDevice : pattern) {
                 Device device = Device.fromName(idAndDevice[1]);
-                if (boundary.isFirstCallOfStep(idAndDevice[0], device)) {
+                if (boundary.isFirstCallOfStep(new TensorSlot(idAndDevice[0], device))) {
                     firsts.add(call);
                 }
                 call++;

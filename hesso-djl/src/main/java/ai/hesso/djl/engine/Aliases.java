@@ -1,4 +1,4 @@
-package ai.hesso.djl;
+package ai.hesso.djl.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,9 @@
-package ai.hesso.core;
+package ai.hesso.core.identification;
 
+import ai.hesso.core.HessoSettings;
+import ai.hesso.core.Phase;
+import ai.hesso.core.StepContext;
+import ai.hesso.core.StepPlan;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.cric.ProbeSchedule;
 import ai.hesso.core.cric.ScoreHistory;
@@ -52,21 +56,54 @@ final class CricIdentification extends Identification {
     private boolean cyclesDone;
     private int hybridStartStep;
 
-    CricIdentification(ChannelIndex index, ChannelStates states, HessoSettings settings) {
-        super(index, states, settings);
+    CricIdentification(
+            ChannelIndex index,
+            HessoSettings settings,
+            CricProgress progress,
+            IdentificationState saved) {
+        super(index, settings, saved);
         this.cric = settings.cric().orElseThrow();
         int groups = index.prunableGroups().size();
         int[] channels = index.prunableGroups().stream().mapToInt(g -> g.channels()).toArray();
         this.probes = new ProbeSchedule(channels, cric.trialSparsities());
-        this.lossRatioSums = new double[groups];
-        this.lossRatioCounts = new int[groups];
-        this.history = new ScoreHistory(index.size());
-        this.historical = new boolean[index.size()];
-        this.trial = new boolean[index.size()];
+        if (progress == null) {
+            this.lossRatioSums = new double[groups];
+            this.lossRatioCounts = new int[groups];
+            this.history = new ScoreHistory(index.size());
+            this.historical = new boolean[index.size()];
+            this.trial = new boolean[index.size()];
+            return;
+        }
+        if (progress.lossRatioSums().length != groups
+                || progress.scoreSums().length != index.size()) {
+            throw new IllegalArgumentException(
+                    "the saved CRIC state has "
+                            + progress.lossRatioSums().length
+                            + " node groups and "
+                            + progress.scoreSums().length
+                            + " channels, the model has "
+                            + groups
+                            + " prunable node groups and "
+                            + index.size()
+                            + " prunable channels");
+        }
+        this.lossRatioSums = progress.lossRatioSums();
+        this.lossRatioCounts = progress.lossRatioCounts();
+        this.history = new ScoreHistory(progress.scoreSums(), progress.scoreSamples());
+        this.historical = progress.historical();
+        this.trial = progress.trial();
+        this.phase = progress.phase();
+        this.referenceLoss = progress.referenceLoss();
+        this.probeScores = progress.probeScores();
+        this.cycle = progress.cycle();
+        this.cycleStartStep = progress.cycleStartStep();
+        this.cyclesDone = progress.cyclesDone();
+        this.hybridStartStep = progress.hybridStartStep();
     }
 
+    /** {@inheritDoc} */
     @Override
-    StepPlan plan(int step, StepContext context) {
+    public StepPlan plan(int step, StepContext context) {
         int start = cric.startCricStep();
         if (initialTarget == 0 || step < start) {
             // nothing to prune, or not yet: the plain variant
@@ -206,13 +243,33 @@ final class CricIdentification extends Identification {
         return plan;
     }
 
+    /** {@inheritDoc} */
     @Override
-    Phase phase() {
+    public Phase phase() {
         return phase;
     }
 
+    /** {@inheritDoc} */
     @Override
-    int stage() {
+    public int stage() {
         return cycle;
+    }
+
+    @Override
+    CricProgress progress() {
+        return new CricProgress(
+                phase,
+                referenceLoss,
+                probeScores,
+                lossRatioSums,
+                lossRatioCounts,
+                history.sums(),
+                history.samples(),
+                historical,
+                trial,
+                cycle,
+                cycleStartStep,
+                cyclesDone,
+                hybridStartStep);
     }
 }

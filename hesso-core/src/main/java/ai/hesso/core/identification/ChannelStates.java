@@ -1,5 +1,6 @@
-package ai.hesso.core;
+package ai.hesso.core.identification;
 
+import ai.hesso.core.ChannelState;
 import ai.hesso.core.group.ChannelIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,31 @@ final class ChannelStates {
         this.index = index;
         states = new ChannelState[index.size()];
         Arrays.fill(states, ChannelState.IMPORTANT);
+    }
+
+    /** Restores saved states; {@code version} continues where the saved run's masks were. */
+    ChannelStates(ChannelIndex index, List<ChannelState> saved, long version) {
+        if (saved.size() != index.size()) {
+            throw new IllegalArgumentException(
+                    "the saved state has "
+                            + saved.size()
+                            + " channel states, the node groups have "
+                            + index.size()
+                            + " prunable channels");
+        }
+        this.index = index;
+        this.states = saved.toArray(new ChannelState[0]);
+        this.version = version;
+    }
+
+    /** Returns a copy of every channel's state, in global index order. */
+    List<ChannelState> snapshot() {
+        return List.of(states.clone());
+    }
+
+    /** Returns the version of the current masks. */
+    long version() {
+        return version;
     }
 
     ChannelState get(int channel) {

@@ -1,4 +1,4 @@
-package ai.hesso.djl;
+package ai.hesso.djl.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -19,6 +19,10 @@ import ai.hesso.core.variant.VariantSettings;
  * <p>Scalars are passed as {@code double}: the engine casts a 0-dim scalar to the tensor's own
  * type, so a float32 tensor computes in float32 and a float64 tensor keeps the exact settings.
  *
+ * <p>Adam's bias correction uses {@code j}, the number of updates that advanced the moments, this
+ * one included (spec section 2), counted here per tensor: previews do not count, so CRIC's probe
+ * steps (scored, never updated) leave it where it was.
+ *
  * <p>Every array made here is attached to the call's temporary manager, except the state arrays,
  * which live on {@code stateManager} and are read and written through aliases.
  */
@@ -30,6 +34,7 @@ final class DirectionState {
     private final NDManager stateManager;
     private NDArray first;
     private NDArray second;
+    private int updates;
 
     DirectionState(
             VariantSettings settings, float rescaleGrad, float clipGrad, NDManager stateManager) {
@@ -55,21 +60,21 @@ final class DirectionState {
      * Applies {@code x <- x - lr d} with Adam's direction (and AdamW's decoupled decay) in one
      * engine call, DJL's fused Adam kernel, advancing the moments, and clears the weight's
      * gradient. The kernel computes {@code x - lrbc m / (sqrt(v) + eps')}; with {@code lrbc = lr
-     * sqrt(1 - b2^k) / (1 - b1^k)} and {@code eps' = eps sqrt(1 - b2^k)} that is exactly the
-     * specification's {@code x - lr (m / (1 - b1^k)) / (sqrt(v / (1 - b2^k)) + eps)}.
+     * sqrt(1 - b2^j) / (1 - b1^j)} and {@code eps' = eps sqrt(1 - b2^j)} that is exactly the
+     * specification's {@code x - lr (m / (1 - b1^j)) / (sqrt(v / (1 - b2^j)) + eps)}.
      *
      * @param weight the parameter array
      * @param gradient the gradient DJL passed to the optimizer
-     * @param step the 1-based optimizer step
      * @param learningRate the step's learning rate
      */
-    void fusedAdamStep(NDArray weight, NDArray gradient, int step, double learningRate) {
+    void fusedAdamStep(NDArray weight, NDArray gradient, double learningRate) {
         if (first == null) {
             first = keep(weight.zerosLike());
             second = keep(weight.zerosLike());
         }
-        double correction1 = 1 - Math.pow(settings.beta1(), step);
-        double root2 = Math.sqrt(1 - Math.pow(settings.beta2(), step));
+        updates++;
+        double correction1 = 1 - Math.pow(settings.beta1(), updates);
+        double root2 = Math.sqrt(1 - Math.pow(settings.beta2(), updates));
         weight.getNDArrayInternal()
                 .adamUpdate(
                         new NDList(weight, gradient, first, second),
@@ -87,17 +92,16 @@ final class DirectionState {
     }
 
     /**
-     * Computes {@code d} for step {@code k}.
+     * Computes {@code d} of the next update.
      *
      * @param values the tensor {@code x}
      * @param gradient its raw gradient
-     * @param step the 1-based optimizer step
-     * @param commit whether to advance the state
+     * @param commit whether to advance the state (and count the update)
      * @param temp the temporary manager of this call; {@code values} and {@code gradient} must be
      *     attached to it
      * @return the direction, attached to {@code temp}
      */
-    NDArray direction(NDArray values, NDArray gradient, int step, boolean commit, NDManager temp) {
+    NDArray direction(NDArray values, NDArray gradient, boolean commit, NDManager temp) {
         NDArray g = gradient;
         if (rescaleGrad != 1f) {
             g = g.mul(rescaleGrad);
@@ -108,10 +112,25 @@ final class DirectionState {
         if (settings.variant() != Variant.ADAMW && settings.weightDecay() > 0) {
             g = g.add(values.mul(settings.weightDecay()));
         }
+        NDArray d;
         if (settings.variant() == Variant.SGD) {
-            return settings.usesMomentumBuffer() ? momentum(g, commit, temp) : g;
+            d = settings.usesMomentumBuffer() ? momentum(g, commit, temp) : g;
+        } else {
+            d = adam(g, commit, temp);
         }
-        return adam(g, step, commit, temp);
+        if (commit) {
+            updates++;
+        }
+        return d;
+    }
+
+    /**
+     * Returns how many updates advanced this state: Adam's {@code j} of the last update.
+     *
+     * @return the update count
+     */
+    int updates() {
+        return updates;
     }
 
     private NDArray momentum(NDArray g, boolean commit, NDManager temp) {
@@ -128,7 +147,7 @@ final class DirectionState {
         return commit ? buffer.muli(mu).addi(fresh) : fresh.addi(buffer.mul(mu));
     }
 
-    private NDArray adam(NDArray g, int step, boolean commit, NDManager temp) {
+    private NDArray adam(NDArray g, boolean commit, NDManager temp) {
         double b1 = settings.beta1();
         double b2 = settings.beta2();
         if (commit && first == null) {
@@ -148,8 +167,9 @@ final class DirectionState {
                 v.addi(Aliases.on(second, temp).mul(b2));
             }
         }
-        double correction1 = 1 - Math.pow(b1, step);
-        double correction2 = 1 - Math.pow(b2, step);
+        int j = updates + 1;
+        double correction1 = 1 - Math.pow(b1, j);
+        double correction2 = 1 - Math.pow(b2, j);
         NDArray denominator = v.div(correction2).sqrt().addi(settings.epsilon());
         return m.div(correction1).divi(denominator);
     }

@@ -1,4 +1,4 @@
-package ai.hesso.core;
+package ai.hesso.core.identification;
 
 import java.util.List;
 

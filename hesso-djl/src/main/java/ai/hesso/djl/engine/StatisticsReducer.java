@@ -1,4 +1,4 @@
-package ai.hesso.djl;
+package ai.hesso.djl.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -10,7 +10,9 @@ import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.saliency.ChannelStatistics;
+import java.util.Arrays;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Reduces values and directions to the per-channel statistics the core scores with. The reductions
@@ -31,7 +33,7 @@ final class StatisticsReducer {
      */
     static ChannelStatistics reduce(
             ChannelIndex index,
-            java.util.function.Function<String, NDArray> values,
+            Function<String, NDArray> values,
             BiFunction<String, NDManager, NDArray> directions,
             NDManager manager) {
         NDList valueSquares = new NDList();
@@ -60,7 +62,7 @@ final class StatisticsReducer {
             valueSquares.add(vs);
             directionSquares.add(ds);
             dots.add(dot);
-            java.util.Arrays.fill(rowLengths, index.offset(g), index.offset(g) + n, rowLength);
+            Arrays.fill(rowLengths, index.offset(g), index.offset(g) + n, rowLength);
         }
         return new ChannelStatistics(
                 toHost(valueSquares), toHost(directionSquares), toHost(dots), rowLengths);
