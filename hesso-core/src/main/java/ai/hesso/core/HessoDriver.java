@@ -205,6 +205,16 @@ public final class HessoDriver {
     }
 
     /**
+     * Returns the channel statistics of the last scoring step (period starts, CRIC's scoring
+     * steps): the per-channel reductions of values and directions the saliency scores came from.
+     *
+     * @return the statistics, or empty before the first scoring step
+     */
+    public Optional<ChannelStatistics> lastStatistics() {
+        return Optional.ofNullable(identification.lastStatistics());
+    }
+
+    /**
      * Returns the current metrics.
      *
      * @return a snapshot of counts, phase and norms

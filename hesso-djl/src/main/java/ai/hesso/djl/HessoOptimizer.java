@@ -126,6 +126,11 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         return run.driver();
     }
 
+    /** Returns the loss handed over for the coming step, NaN when none was, for tests. */
+    double pendingLoss() {
+        return pendingLoss;
+    }
+
     /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
     void disableFusedAdam() {
         fuseAdam = false;

@@ -20,6 +20,39 @@ public final class ChannelMasks {
     }
 
     /**
+     * Creates masks from explicit sets, for engines' tests and tools; the driver makes its own.
+     *
+     * @param version the version
+     * @param redundant per prunable group, the local channels being projected
+     * @param pruned per prunable group, the local channels that are zero
+     * @return the masks, holding copies of the arrays
+     * @throws IllegalArgumentException if the lists differ in length or a channel is in both sets
+     */
+    public static ChannelMasks of(long version, List<int[]> redundant, List<int[]> pruned) {
+        if (redundant.size() != pruned.size()) {
+            throw new IllegalArgumentException(
+                    "redundant and pruned sets need one entry per group, got "
+                            + redundant.size()
+                            + " and "
+                            + pruned.size());
+        }
+        for (int g = 0; g < redundant.size(); g++) {
+            for (int c : redundant.get(g)) {
+                for (int p : pruned.get(g)) {
+                    if (c == p) {
+                        throw new IllegalArgumentException(
+                                "channel " + c + " of group " + g + " is redundant and pruned");
+                    }
+                }
+            }
+        }
+        return new ChannelMasks(
+                version,
+                redundant.stream().map(int[]::clone).toList(),
+                pruned.stream().map(int[]::clone).toList());
+    }
+
+    /**
      * Returns a number that changes whenever any set changes.
      *
      * @return the version
