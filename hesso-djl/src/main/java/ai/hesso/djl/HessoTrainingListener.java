@@ -3,6 +3,7 @@ package ai.hesso.djl;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.hesso.core.HessoMetrics;
@@ -39,7 +40,7 @@ public final class HessoTrainingListener extends TrainingListenerAdapter {
         for (Map.Entry<Device, NDList> entry : batchData.getLabels().entrySet()) {
             NDList predictions = batchData.getPredictions().get(entry.getKey());
             try (NDArray loss = trainer.getLoss().evaluate(entry.getValue(), predictions)) {
-                sum += loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                sum += loss.toType(DataType.FLOAT64, false).getDouble();
             }
             devices++;
         }

@@ -1,5 +1,7 @@
 package ai.hesso.core.schedule;
 
+import java.util.Arrays;
+
 /**
  * When HESSO's pruning periods start and end; pure functions of the 1-based step {@code k}.
  *
@@ -108,7 +110,7 @@ public record PruningSchedule(int startPruningStep, int pruningSteps, int prunin
         }
         int[] quotas = new int[pruningPeriods];
         int each = target / pruningPeriods;
-        java.util.Arrays.fill(quotas, each);
+        Arrays.fill(quotas, each);
         quotas[pruningPeriods - 1] = target - each * (pruningPeriods - 1);
         return quotas;
     }

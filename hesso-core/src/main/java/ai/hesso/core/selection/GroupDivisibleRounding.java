@@ -2,6 +2,7 @@ package ai.hesso.core.selection;
 
 import ai.hesso.core.group.ChannelIndex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ public final class GroupDivisibleRounding {
                 keep[chosen.get(i)] = true;
             }
         }
-        return java.util.Arrays.stream(selected).filter(c -> keep[c]).toArray();
+        return Arrays.stream(selected).filter(c -> keep[c]).toArray();
     }
 
     /**
