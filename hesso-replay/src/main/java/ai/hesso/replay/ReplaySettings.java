@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.saliency.SaliencyMix;
