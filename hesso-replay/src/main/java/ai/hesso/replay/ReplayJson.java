@@ -15,7 +15,6 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -492,26 +491,5 @@ public final class ReplayJson {
         JsonPrimitive p = element.getAsJsonPrimitive();
         String text = p.isString() ? GSON.toJson(p.getAsString()) : p.toString();
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
-
-    /**
-     * Reads a replay input from a reader (for callers that have no file).
-     *
-     * @param reader the JSON text
-     * @return the input
-     * @throws IllegalArgumentException naming the bad field
-     * @throws UncheckedIOException when the reader fails
-     */
-    public static ReplayInput read(Reader reader) {
-        StringBuilder text = new StringBuilder();
-        char[] buffer = new char[8192];
-        try {
-            for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
-                text.append(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return parse(text.toString());
     }
 }

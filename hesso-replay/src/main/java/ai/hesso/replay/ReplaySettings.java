@@ -80,16 +80,6 @@ public record ReplaySettings(
     }
 
     /**
-     * Returns the variant settings.
-     *
-     * @return the settings of the update direction
-     */
-    public VariantSettings variantSettings() {
-        return new VariantSettings(
-                variant, momentum, dampening, beta1, beta2, epsilon, weightDecay);
-    }
-
-    /**
      * Returns the HESSO settings.
      *
      * @return the schedule, target and saliency settings
