@@ -2,6 +2,7 @@ package ai.hesso.replay;
 
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.saliency.SaliencyMix;
@@ -314,7 +315,7 @@ public final class ReplayJson {
                     path + ".members: node group '" + name + "' needs at least one member");
         }
         List<GroupMember> members = new ArrayList<>();
-        int channels = -1;
+        List<int[]> memberShapes = new ArrayList<>();
         for (int i = 0; i < memberArray.size(); i++) {
             String memberPath = path + ".members[" + i + "]";
             JsonObject m = object(memberArray.get(i), memberPath);
@@ -340,40 +341,31 @@ public final class ReplayJson {
                                 + "' is not among the tensors "
                                 + shapes.keySet());
             }
-            if (shape.length <= axisIndex) {
-                throw new IllegalArgumentException(
-                        memberPath
-                                + ": tensor '"
-                                + tensor
-                                + "' has rank "
-                                + shape.length
-                                + ", so it has no channel axis "
-                                + axisIndex);
-            }
-            if (channels < 0) {
-                channels = shape[axisIndex];
-            } else if (shape[axisIndex] != channels) {
-                throw new IllegalArgumentException(
-                        memberPath
-                                + ": tensor '"
-                                + tensor
-                                + "' has "
-                                + shape[axisIndex]
-                                + " channels on axis "
-                                + axisIndex
-                                + ", but the group's first member has "
-                                + channels
-                                + "; all members of node group '"
-                                + name
-                                + "' must have the same channel count");
-            }
             members.add(new GroupMember(tensor, axis));
+            memberShapes.add(shape);
         }
+        int channels;
         try {
-            return NodeGroup.prunable(name, channels, members);
+            // the group has as many channels as its first member has on its channel axis
+            channels = MemberShapes.channels(members.get(0), memberShapes.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ".members[0]: " + e.getMessage(), e);
+        }
+        NodeGroup group;
+        try {
+            group = NodeGroup.prunable(name, channels, members);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
+        for (int i = 1; i < members.size(); i++) {
+            try {
+                MemberShapes.check(group, members.get(i), memberShapes.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        path + ".members[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return group;
     }
 
     private static void warnUnknown(JsonObject o, Set<String> known, String prefix) {
