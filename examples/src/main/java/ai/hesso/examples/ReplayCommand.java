@@ -1,9 +1,9 @@
 package ai.hesso.examples;
 
-import ai.hesso.djl.replay.Replay;
-import ai.hesso.djl.replay.ReplayInput;
-import ai.hesso.djl.replay.ReplayJson;
-import ai.hesso.djl.replay.ReplayResult;
+import ai.hesso.replay.Replay;
+import ai.hesso.replay.ReplayInput;
+import ai.hesso.replay.ReplayJson;
+import ai.hesso.replay.ReplayResult;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

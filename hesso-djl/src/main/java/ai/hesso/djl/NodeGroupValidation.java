@@ -1,8 +1,8 @@
 package ai.hesso.djl;
 
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import java.util.List;
 import java.util.Map;
@@ -46,24 +46,7 @@ final class NodeGroupValidation {
                     throw new IllegalArgumentException(
                             "parameter '" + member.tensor() + "' is not initialized");
                 }
-                Shape shape = parameter.getArray().getShape();
-                int axis = member.axis().index();
-                if (shape.dimension() <= axis || shape.get(axis) != group.channels()) {
-                    throw new IllegalArgumentException(
-                            "node group '"
-                                    + group.name()
-                                    + "' has "
-                                    + group.channels()
-                                    + " channels, but parameter '"
-                                    + member.tensor()
-                                    + "' has shape "
-                                    + shape
-                                    + " (axis "
-                                    + axis
-                                    + " must have "
-                                    + group.channels()
-                                    + " entries)");
-                }
+                MemberShapes.check(group, member, parameter.getArray().getShape().getShape());
             }
         }
     }

@@ -1,60 +1,45 @@
 package ai.hesso.djl;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.fixtures.SeededTrainer;
 import java.util.function.Function;
 
-/** Builds seeded models and trainers and runs hand-written training steps. */
+/**
+ * The shared {@link SeededTrainer} plus HESSO's test helpers: a {@link HessoOptimizer} gets each
+ * step's loss, and node groups' zero channels can be counted.
+ */
 final class TrainingHarness implements AutoCloseable {
 
+    private final SeededTrainer run;
     final Model model;
     final Trainer trainer;
     final Optimizer optimizer;
 
     TrainingHarness(
             Block block, Shape inputShape, long seed, Function<Block, Optimizer> optimizer) {
-        Engine.getInstance().setRandomSeed((int) seed);
-        model = Model.newInstance("harness");
-        model.setBlock(block);
-        this.optimizer = optimizer.apply(block);
-        DefaultTrainingConfig config =
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(this.optimizer);
-        trainer = model.newTrainer(config);
-        trainer.initialize(inputShape);
+        run = new SeededTrainer(block, inputShape, (int) seed, optimizer);
+        model = run.model();
+        trainer = run.trainer();
+        this.optimizer = run.optimizer();
+        if (this.optimizer instanceof HessoOptimizer hesso) {
+            run.setLossSink(hesso::setLoss);
+        }
     }
 
     /** One forward, backward and optimizer step on a batch; returns the loss. */
     float step(NDList batch) {
-        float loss;
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDList predictions = trainer.forward(new NDList(batch.get(0)));
-            try (NDArray value =
-                    trainer.getLoss().evaluate(new NDList(batch.get(1)), predictions)) {
-                collector.backward(value);
-                loss = value.getFloat();
-            }
-            predictions.close();
-        }
-        if (optimizer instanceof HessoOptimizer hesso) {
-            hesso.setLoss(loss);
-        }
-        trainer.step();
-        return loss;
+        return run.step(batch);
     }
 
     /** Returns how many channels of a node group are exactly zero in every member tensor. */
@@ -100,7 +85,6 @@ final class TrainingHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        trainer.close();
-        model.close();
+        run.close();
     }
 }

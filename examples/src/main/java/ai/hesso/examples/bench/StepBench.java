@@ -1,18 +1,13 @@
 package ai.hesso.examples.bench;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
@@ -24,6 +19,7 @@ import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.models.BuiltinModels;
+import ai.hesso.fixtures.SeededTrainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -262,51 +258,29 @@ public final class StepBench {
         return batches;
     }
 
-    /** One model, its trainer and a timed step. */
+    /** The shared seeded trainer on a fresh {@link BuiltinModels#fashionCnn()}, timed per step. */
     private final class Harness implements AutoCloseable {
-        private final Model model;
-        private final Trainer trainer;
+        private final SeededTrainer run;
         private final Optimizer optimizer;
 
         Harness(Shape input, Function<ai.djl.nn.Block, Optimizer> factory) {
-            Engine.getInstance().setRandomSeed(settings.seed());
-            model = Model.newInstance("bench");
-            model.setBlock(BuiltinModels.fashionCnn());
-            optimizer = factory.apply(model.getBlock());
-            trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                                    .optOptimizer(optimizer));
-            trainer.initialize(input);
+            run = new SeededTrainer(BuiltinModels.fashionCnn(), input, settings.seed(), factory);
+            optimizer = run.optimizer();
+            if (optimizer instanceof HessoOptimizer hesso) {
+                run.setLossSink(hesso::setLoss);
+            }
         }
 
         /** Runs one training step and returns its wall time in milliseconds. */
         double step(NDList batch) {
             long start = System.nanoTime();
-            float loss;
-            // the step's activations attach to the inputs' manager: a sub-manager frees them
-            try (NDManager temp = trainer.getManager().newSubManager();
-                    GradientCollector collector = trainer.newGradientCollector()) {
-                batch.tempAttach(temp);
-                NDList predictions = trainer.forward(new NDList(batch.get(0)));
-                try (NDArray value =
-                        trainer.getLoss().evaluate(new NDList(batch.get(1)), predictions)) {
-                    collector.backward(value);
-                    loss = value.getFloat();
-                }
-                predictions.close();
-            }
-            if (optimizer instanceof HessoOptimizer hesso) {
-                hesso.setLoss(loss);
-            }
-            trainer.step();
+            run.step(batch);
             return (System.nanoTime() - start) / 1e6;
         }
 
         @Override
         public void close() {
-            trainer.close();
-            model.close();
+            run.close();
         }
     }
 }

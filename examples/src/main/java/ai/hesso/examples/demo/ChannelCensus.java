@@ -5,11 +5,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.ParameterSlice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,28 +85,18 @@ public final class ChannelCensus {
      *
      * @param groups node groups of the block
      * @return one census per group, in order
+     * @throws IllegalArgumentException when a member tensor does not fit its group (see {@link
+     *     MemberShapes#check})
      */
     public List<GroupCensus> census(List<NodeGroup> groups) {
         List<GroupCensus> result = new ArrayList<>();
         for (NodeGroup group : groups) {
             boolean[] zero = new boolean[group.channels()];
-            java.util.Arrays.fill(zero, true);
+            Arrays.fill(zero, true);
             for (GroupMember member : group.members()) {
                 Shape shape = parameter(member.tensor()).getArray().getShape();
+                MemberShapes.check(group, member, shape.getShape());
                 int axis = member.axis().index();
-                if (shape.get(axis) != group.channels()) {
-                    throw new IllegalStateException(
-                            member.tensor()
-                                    + " has "
-                                    + shape.get(axis)
-                                    + " rows on axis "
-                                    + axis
-                                    + ", group '"
-                                    + group.name()
-                                    + "' has "
-                                    + group.channels()
-                                    + " channels");
-                }
                 long stride = stride(shape, axis);
                 float[] v = values(member.tensor());
                 for (int i = 0; i < v.length; i++) {

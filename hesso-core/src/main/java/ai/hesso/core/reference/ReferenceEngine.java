@@ -6,6 +6,7 @@ import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.saliency.ChannelStatistics;
@@ -90,21 +91,7 @@ public final class ReferenceEngine {
                                     + "', which is not among "
                                     + this.tensors.keySet());
                 }
-                int axis = member.axis().index();
-                if (tensor.shape().length <= axis || tensor.shape()[axis] != group.channels()) {
-                    throw new IllegalArgumentException(
-                            "tensor '"
-                                    + member.tensor()
-                                    + "' of shape "
-                                    + Arrays.toString(tensor.shape())
-                                    + " has no "
-                                    + group.channels()
-                                    + " channels on axis "
-                                    + axis
-                                    + " for node group '"
-                                    + group.name()
-                                    + "'");
-                }
+                MemberShapes.check(group, member, tensor.shape());
             }
         }
     }

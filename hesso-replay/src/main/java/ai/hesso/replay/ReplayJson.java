@@ -1,7 +1,8 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.saliency.SaliencyMix;
@@ -15,7 +16,6 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -315,7 +315,7 @@ public final class ReplayJson {
                     path + ".members: node group '" + name + "' needs at least one member");
         }
         List<GroupMember> members = new ArrayList<>();
-        int channels = -1;
+        List<int[]> memberShapes = new ArrayList<>();
         for (int i = 0; i < memberArray.size(); i++) {
             String memberPath = path + ".members[" + i + "]";
             JsonObject m = object(memberArray.get(i), memberPath);
@@ -341,40 +341,31 @@ public final class ReplayJson {
                                 + "' is not among the tensors "
                                 + shapes.keySet());
             }
-            if (shape.length <= axisIndex) {
-                throw new IllegalArgumentException(
-                        memberPath
-                                + ": tensor '"
-                                + tensor
-                                + "' has rank "
-                                + shape.length
-                                + ", so it has no channel axis "
-                                + axisIndex);
-            }
-            if (channels < 0) {
-                channels = shape[axisIndex];
-            } else if (shape[axisIndex] != channels) {
-                throw new IllegalArgumentException(
-                        memberPath
-                                + ": tensor '"
-                                + tensor
-                                + "' has "
-                                + shape[axisIndex]
-                                + " channels on axis "
-                                + axisIndex
-                                + ", but the group's first member has "
-                                + channels
-                                + "; all members of node group '"
-                                + name
-                                + "' must have the same channel count");
-            }
             members.add(new GroupMember(tensor, axis));
+            memberShapes.add(shape);
         }
+        int channels;
         try {
-            return NodeGroup.prunable(name, channels, members);
+            // the group has as many channels as its first member has on its channel axis
+            channels = MemberShapes.channels(members.get(0), memberShapes.get(0));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ".members[0]: " + e.getMessage(), e);
+        }
+        NodeGroup group;
+        try {
+            group = NodeGroup.prunable(name, channels, members);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
         }
+        for (int i = 1; i < members.size(); i++) {
+            try {
+                MemberShapes.check(group, members.get(i), memberShapes.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        path + ".members[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return group;
     }
 
     private static void warnUnknown(JsonObject o, Set<String> known, String prefix) {
@@ -492,26 +483,5 @@ public final class ReplayJson {
         JsonPrimitive p = element.getAsJsonPrimitive();
         String text = p.isString() ? GSON.toJson(p.getAsString()) : p.toString();
         return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
-
-    /**
-     * Reads a replay input from a reader (for callers that have no file).
-     *
-     * @param reader the JSON text
-     * @return the input
-     * @throws IllegalArgumentException naming the bad field
-     * @throws UncheckedIOException when the reader fails
-     */
-    public static ReplayInput read(Reader reader) {
-        StringBuilder text = new StringBuilder();
-        char[] buffer = new char[8192];
-        try {
-            for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
-                text.append(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return parse(text.toString());
     }
 }

@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

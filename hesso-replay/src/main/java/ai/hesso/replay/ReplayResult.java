@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.saliency.SaliencyMix;
@@ -80,9 +80,9 @@ public record ReplaySettings(
     }
 
     /**
-     * Returns the variant settings.
+     * Returns the update variant's settings, weight decay included, in double precision.
      *
-     * @return the settings of the update direction
+     * @return the variant settings the optimizer is built with
      */
     public VariantSettings variantSettings() {
         return new VariantSettings(

@@ -1,7 +1,8 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,23 +89,10 @@ public record ReplayInput(
                                 + "', which is not among the tensors "
                                 + tensors.keySet());
             }
-            int axis = member.axis().index();
-            int[] shape = tensor.shape();
-            if (shape.length <= axis || shape[axis] != group.channels()) {
-                throw new IllegalArgumentException(
-                        "nodeGroups: group '"
-                                + group.name()
-                                + "' has "
-                                + group.channels()
-                                + " channels, but member tensor '"
-                                + member.tensor()
-                                + "' of shape "
-                                + Arrays.toString(shape)
-                                + " has "
-                                + (shape.length <= axis
-                                        ? "no axis " + axis
-                                        : shape[axis] + " entries on axis " + axis)
-                                + "; all members must have the same channel count on their axis");
+            try {
+                MemberShapes.check(group, member, tensor.shape());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("nodeGroups: " + e.getMessage(), e);
             }
         }
     }

@@ -1,4 +1,4 @@
-package ai.hesso.djl.replay;
+package ai.hesso.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,8 +87,14 @@ class ReplayJsonTest {
                 "\"pruningSteps\": 4|\"pruningSteps\": 4, \"saliencyWeights\": {}|"
                         + "optimizer.saliencyWeights: saliency weights are all zero",
                 "\"axis\": 1|\"axis\": 2|nodeGroups[0].members[1].axis: channel axis must be 0",
-                "\"axis\": 1|\"axis\": 0|nodeGroups[0].members[1]: tensor 't' has 2 channels on"
-                        + " axis 0, but the group's first member has 3",
+                "\"axis\": 1|\"axis\": 0|nodeGroups[0].members[1]: node group 'g' has 3"
+                        + " channels, but member tensor 't' of shape [2, 3] has 2 on its channel"
+                        + " axis 0",
+                "\"shape\": [3, 2]|\"shape\": [6]|nodeGroups[0].members[1]: node group 'g' has"
+                        + " 6 channels, but member tensor 't' of shape [2, 3] has 3 on its channel"
+                        + " axis 1",
+                "\"shape\": [2, 3]|\"shape\": [6]|nodeGroups[0].members[1]: node group 'g' has"
+                        + " 3 channels, but member tensor 't' of shape [6] has no axis 1",
                 "{\"tensor\": \"w\", \"axis\": 0}|{\"tensor\": \"x\", \"axis\": 0}|"
                         + "nodeGroups[0].members[0].tensor: 'x' is not among the tensors [w, t]",
                 "\"shape\": [3, 2]|\"shape\": [3, 3]|tensors[0]: tensor 'w': shape [3, 3] needs 9"

@@ -1,7 +1,0 @@
-/**
- * Replays HESSO on given tensors and a given sequence of gradients: {@link
- * ai.hesso.djl.replay.Replay} runs the real DJL {@link ai.hesso.djl.HessoOptimizer} in float64 and
- * reports the final tensors and pruned channels; {@link ai.hesso.djl.replay.ReplayJson} reads and
- * writes the JSON format described in {@code docs/replay.md}.
- */
-package ai.hesso.djl.replay;
