@@ -12,9 +12,9 @@ import java.util.Set;
  * convolutions).
  *
  * <p>A node has members (tensors whose rows are its channels), consumers (input slices of the next
- * layers), companions (running statistics) and reasons that block pruning. Nodes without members
- * (the network input, outputs of unsupported blocks) take part in coupling but never become node
- * groups.
+ * layers), companions (running statistics), the paths of the blocks owning them and reasons that
+ * block pruning. Nodes without members (the network input, outputs of unsupported blocks) take part
+ * in coupling but never become node groups.
  */
 final class ChannelGraph {
 
@@ -27,6 +27,8 @@ final class ChannelGraph {
         final List<ParameterSlice> consumers = new ArrayList<>();
         final List<ParameterSlice> companions = new ArrayList<>();
         final Set<String> reasons = new LinkedHashSet<>();
+        final Set<String> producerBlocks = new LinkedHashSet<>();
+        final Set<String> consumerBlocks = new LinkedHashSet<>();
         int parent;
 
         Node(int id, String label, long channels) {
@@ -102,18 +104,26 @@ final class ChannelGraph {
         ra.consumers.addAll(rb.consumers);
         ra.companions.addAll(rb.companions);
         ra.reasons.addAll(rb.reasons);
+        ra.producerBlocks.addAll(rb.producerBlocks);
+        ra.consumerBlocks.addAll(rb.consumerBlocks);
     }
 
-    void addMember(int id, GroupMember member) {
-        root(id).members.add(member);
+    void addMember(int id, GroupMember member, String blockPath) {
+        Node root = root(id);
+        root.members.add(member);
+        root.producerBlocks.add(blockPath);
     }
 
-    void addConsumer(int id, ParameterSlice slice) {
-        root(id).consumers.add(slice);
+    void addConsumer(int id, ParameterSlice slice, String blockPath) {
+        Node root = root(id);
+        root.consumers.add(slice);
+        root.consumerBlocks.add(blockPath);
     }
 
-    void addCompanion(int id, ParameterSlice slice) {
-        root(id).companions.add(slice);
+    void addCompanion(int id, ParameterSlice slice, String blockPath) {
+        Node root = root(id);
+        root.companions.add(slice);
+        root.producerBlocks.add(blockPath);
     }
 
     void block(int id, String reason) {

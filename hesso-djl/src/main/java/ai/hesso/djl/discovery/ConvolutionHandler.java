@@ -23,6 +23,7 @@ import java.util.Set;
 final class ConvolutionHandler implements LayerHandler {
 
     private static final Set<Class<?>> TYPES = Set.of(Conv1d.class, Conv2d.class, Conv3d.class);
+    private static final List<String> PARAMETERS = List.of("weight", "bias");
 
     /** {@inheritDoc} */
     @Override
@@ -43,20 +44,12 @@ final class ConvolutionHandler implements LayerHandler {
         long filters = out.get(1);
         int groups = conv.getGroups();
         if (groups == 1) {
-            ctx.consume(in, DiscoveryContext.paramPath(path, "weight"), 1);
-            int node = ctx.graph.newNode(DiscoveryContext.display(path), filters);
-            ctx.member(node, block, path, "weight");
-            ctx.member(node, block, path, "bias");
-            return List.of(Trace.of(node, out, 1));
+            ctx.consume(in, path, "weight", 1);
+            return List.of(ctx.produce(block, path, out, 1, PARAMETERS));
         }
         boolean depthwise = groups == inChannels && filters == inChannels;
-        if (depthwise
-                && in.segments().size() == 1
-                && in.segments().get(0).columnsPerChannel() == 1) {
-            int node = in.segments().get(0).node();
-            ctx.member(node, block, path, "weight");
-            ctx.member(node, block, path, "bias");
-            return List.of(in.withShape(out));
+        if (depthwise && in.singleProducer()) {
+            return List.of(ctx.follow(in, block, path, out, PARAMETERS, List.of()));
         }
         String why =
                 depthwise
@@ -69,10 +62,8 @@ final class ConvolutionHandler implements LayerHandler {
                                 + groups
                                 + ") couples channels across groups (not supported)";
         ctx.blockAll(in, why);
-        int node = ctx.graph.newNode(DiscoveryContext.display(path), filters);
-        ctx.member(node, block, path, "weight");
-        ctx.member(node, block, path, "bias");
-        ctx.graph.block(node, why);
-        return List.of(Trace.of(node, out, 1));
+        Trace result = ctx.produce(block, path, out, 1, PARAMETERS);
+        ctx.blockAll(result, why);
+        return List.of(result);
     }
 }

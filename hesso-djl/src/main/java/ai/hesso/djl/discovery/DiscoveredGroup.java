@@ -11,9 +11,14 @@ import java.util.Objects;
  * @param consumers the next layers' input slices fed by the group's channels, one per consuming
  *     segment
  * @param companions non-trainable tensors sliced with the group (batch-norm running statistics)
+ * @param blocks the paths of the blocks that produce the channels (own a member or companion) and
+ *     of those that consume them (own a consumer slice)
  */
 public record DiscoveredGroup(
-        NodeGroup group, List<ParameterSlice> consumers, List<ParameterSlice> companions) {
+        NodeGroup group,
+        List<ParameterSlice> consumers,
+        List<ParameterSlice> companions,
+        GroupBlocks blocks) {
 
     /**
      * Validates and copies the lists.
@@ -21,9 +26,11 @@ public record DiscoveredGroup(
      * @param group the node group
      * @param consumers the consumer input slices
      * @param companions the non-trainable companions
+     * @param blocks the producing and consuming block paths
      */
     public DiscoveredGroup {
         Objects.requireNonNull(group, "group");
+        Objects.requireNonNull(blocks, "blocks");
         consumers = List.copyOf(consumers);
         companions = List.copyOf(companions);
     }

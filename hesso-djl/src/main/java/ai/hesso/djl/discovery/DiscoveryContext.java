@@ -13,10 +13,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The state of one discovery run shared by the handlers: the channel graph, the probes, the
- * parameters claimed so far and the findings.
+ * The state of one discovery run, handed to every {@link LayerHandler}: what a handler may record
+ * about its block.
+ *
+ * <ul>
+ *   <li>{@link #visit} traces a child block (for containers);
+ *   <li>{@link #consume} records that a parameter reads the input's channels (an input slice that
+ *       compaction cuts);
+ *   <li>{@link #produce} makes new channels whose rows are the block's parameters (a linear or
+ *       convolution layer);
+ *   <li>{@link #follow} adds the block's parameters to the channels of its input (a channel-wise
+ *       layer such as a batch norm);
+ *   <li>{@link #blockAll}, {@link #unsupported} and {@link #opaque} leave channels unprunable with
+ *       a reason; {@link #relayout} moves the channels to the axis the block reads.
+ * </ul>
+ *
+ * <p>Only {@link GroupDiscovery} creates contexts.
  */
-final class DiscoveryContext {
+public final class DiscoveryContext {
 
     final ChannelGraph graph = new ChannelGraph();
     final Probes probes;
@@ -37,11 +51,11 @@ final class DiscoveryContext {
      * Traces a block with its handler, or as unsupported when no handler knows it.
      *
      * @param block the block
-     * @param path its path
+     * @param path its path: the parent's path and the child's name joined by {@link #paramPath}
      * @param inputs the traced inputs
      * @return the traced outputs
      */
-    List<Trace> visit(Block block, String path, List<Trace> inputs) {
+    public List<Trace> visit(Block block, String path, List<Trace> inputs) {
         return registry.find(block)
                 .map(h -> h.trace(block, path, inputs, this))
                 .orElseGet(
@@ -65,8 +79,9 @@ final class DiscoveryContext {
      * @param why what was not proven
      * @param reportParameters whether the block's parameters are in no group and must be reported
      * @return opaque outputs
+     * @throws UnsupportedBlockException in strict discovery
      */
-    List<Trace> unsupported(
+    public List<Trace> unsupported(
             Block block, String path, List<Trace> consumed, String why, boolean reportParameters) {
         String where = display(path) + " (" + block.getClass().getSimpleName() + ")";
         if (strict) {
@@ -117,7 +132,7 @@ final class DiscoveryContext {
      * @param reason why it is blocked
      * @return the trace
      */
-    Trace opaque(String path, Shape shape, String reason) {
+    public Trace opaque(String path, Shape shape, String reason) {
         int axis = shape.dimension() >= 2 ? 1 : Math.max(0, shape.dimension() - 1);
         long channels = shape.dimension() == 0 ? 1 : shape.get(axis);
         int node = graph.newNode(display(path), Math.max(1, channels));
@@ -131,7 +146,7 @@ final class DiscoveryContext {
      * @param trace the trace
      * @param reason why, shown in the report
      */
-    void blockAll(Trace trace, String reason) {
+    public void blockAll(Trace trace, String reason) {
         for (Segment s : trace.segments()) {
             graph.block(s.node(), reason);
         }
@@ -147,7 +162,7 @@ final class DiscoveryContext {
      * @param reader the reading block's path
      * @return a trace with {@code channelAxis == axis}
      */
-    Trace relayout(Trace trace, int axis, String reader) {
+    public Trace relayout(Trace trace, int axis, String reader) {
         if (trace.channelAxis() == axis) {
             return trace;
         }
@@ -179,19 +194,91 @@ final class DiscoveryContext {
     }
 
     /**
-     * Records that parameter {@code param} reads the trace's channels on {@code axis}.
+     * Records that a parameter of a block reads the trace's channels on {@code axis}: index {@code
+     * i} of that axis sees index {@code i} of the trace's channel axis (a linear layer's weight
+     * columns, a convolution's input channels).
      *
-     * @param trace the consumed trace
-     * @param param the parameter path
+     * @param trace the consumed trace, its channels on the axis the block reads
+     * @param path the consuming block's path
+     * @param name the parameter's name, e.g. {@code weight}
      * @param axis the parameter axis the channels map to
      */
-    void consume(Trace trace, String param, int axis) {
+    public void consume(Trace trace, String path, String name, int axis) {
+        String param = paramPath(path, name);
         long offset = 0;
         for (Segment s : trace.segments()) {
             graph.addConsumer(
-                    s.node(), new ParameterSlice(param, axis, offset, s.columnsPerChannel()));
+                    s.node(), new ParameterSlice(param, axis, offset, s.columnsPerChannel()), path);
             offset += s.width();
         }
+    }
+
+    /**
+     * Makes new channels: a producer whose channels lie on {@code channelAxis} of {@code out} and
+     * whose members are the rows (axis 0) of the named direct parameters of the block (those it
+     * lacks, such as an absent bias, are skipped).
+     *
+     * @param block the producing block
+     * @param path its path
+     * @param out the output shape
+     * @param channelAxis the output axis that holds the channels
+     * @param members the names of the parameters whose row {@code c} belongs to channel {@code c}
+     * @return the output trace
+     */
+    public Trace produce(
+            Block block, String path, Shape out, int channelAxis, List<String> members) {
+        int node = graph.newNode(display(path), out.get(channelAxis));
+        for (String name : members) {
+            member(node, block, path, name);
+        }
+        return Trace.of(node, out, channelAxis);
+    }
+
+    /**
+     * Adds a channel-wise block's parameters to the channels of its input: row {@code c} of each
+     * member (and entry {@code c} of each companion) belongs to input channel {@code c}, and the
+     * output carries the same channels. When the input's channels come from several producers or a
+     * flatten ({@link Trace#singleProducer} is false), the input's producers and the new channels
+     * are blocked with a reason instead.
+     *
+     * @param in the input, its channels on the axis the block works on
+     * @param block the block
+     * @param path its path
+     * @param out the output shape, same channels on the same axis
+     * @param members names of trainable parameters whose rows follow the channels (gamma, beta)
+     * @param companions names of non-trainable parameters that follow them (running statistics)
+     * @return the output trace
+     */
+    public Trace follow(
+            Trace in,
+            Block block,
+            String path,
+            Shape out,
+            List<String> members,
+            List<String> companions) {
+        int node;
+        Trace result;
+        if (in.singleProducer()) {
+            node = in.segments().get(0).node();
+            result = in.withShape(out);
+        } else {
+            String why =
+                    block.getClass().getSimpleName()
+                            + " "
+                            + display(path)
+                            + " spans channels of several producers";
+            blockAll(in, why);
+            node = graph.newNode(display(path), in.shape().get(in.channelAxis()));
+            graph.block(node, why);
+            result = Trace.of(node, out, in.channelAxis());
+        }
+        for (String name : members) {
+            member(node, block, path, name);
+        }
+        for (String name : companions) {
+            companion(node, block, path, name);
+        }
+        return result;
     }
 
     /**
@@ -211,7 +298,7 @@ final class DiscoveryContext {
             throw new IllegalStateException(
                     "parameter " + full + " would join two node groups; discovery bug");
         }
-        graph.addMember(node, GroupMember.rows(full));
+        graph.addMember(node, GroupMember.rows(full), path);
     }
 
     /**
@@ -224,7 +311,7 @@ final class DiscoveryContext {
      */
     void companion(int node, Block block, String path, String name) {
         if (block.getDirectParameters().contains(name)) {
-            graph.addCompanion(node, new ParameterSlice(paramPath(path, name), 0, 0, 1));
+            graph.addCompanion(node, new ParameterSlice(paramPath(path, name), 0, 0, 1), path);
         }
     }
 
@@ -259,7 +346,14 @@ final class DiscoveryContext {
         return traces.stream().map(Trace::shape).toArray(Shape[]::new);
     }
 
-    static String paramPath(String blockPath, String name) {
+    /**
+     * Joins a block path and a parameter or child name as DJL does.
+     *
+     * @param blockPath the block's path, empty for the root
+     * @param name the parameter's or child's name
+     * @return {@code name} for the root, else {@code blockPath + "_" + name}
+     */
+    public static String paramPath(String blockPath, String name) {
         return blockPath.isEmpty() ? name : blockPath + "_" + name;
     }
 

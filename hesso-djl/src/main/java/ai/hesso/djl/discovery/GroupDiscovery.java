@@ -20,12 +20,13 @@ import java.util.Set;
  *
  * <p>The block is traced symbolically from its input shapes: every supported layer type has a
  * handler (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential and parallel
- * containers) and lambdas and parallel joins are identified by numerical probes. A producer's
- * channels and everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the
- * branches of a residual add) form one node group; the next layers' input slices are recorded as
- * consumers. Whatever is not proven zero-invariant stays unprunable with a reason: the network
- * input, the last layer (it feeds the loss), producers feeding a layer norm or a
- * non-zero-preserving lambda, and everything around an unsupported block.
+ * containers) and lambdas and parallel joins are identified by numerical probes. Other layer types
+ * can be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels
+ * and everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches
+ * of a residual add) form one node group; the next layers' input slices are recorded as consumers.
+ * Whatever is not proven zero-invariant stays unprunable with a reason: the network input, the last
+ * layer (it feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, and
+ * everything around an unsupported block.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));
@@ -37,10 +38,12 @@ public final class GroupDiscovery {
     private static final long PROBE_SEED = 20240913L;
 
     private final List<String> unprunable;
+    private final List<LayerHandler> handlers;
     private final boolean strict;
 
     private GroupDiscovery(Builder builder) {
         this.unprunable = List.copyOf(builder.unprunable);
+        this.handlers = List.copyOf(builder.handlers);
         this.strict = builder.strict;
     }
 
@@ -97,7 +100,9 @@ public final class GroupDiscovery {
         try (NDManager manager = NDManager.newBaseManager()) {
             DiscoveryContext ctx =
                     new DiscoveryContext(
-                            HandlerRegistry.defaults(), new Probes(manager, PROBE_SEED), strict);
+                            HandlerRegistry.withDefaults(handlers),
+                            new Probes(manager, PROBE_SEED),
+                            strict);
             List<Trace> inputs = new ArrayList<>();
             for (Shape shape : inputShapes) {
                 Trace in =
@@ -134,7 +139,14 @@ public final class GroupDiscovery {
                             ? NodeGroup.prunable(name, channels, node.members)
                             : NodeGroup.unprunable(
                                     name, channels, node.members, String.join("; ", reasons));
-            groups.add(new DiscoveredGroup(group, node.consumers, node.companions));
+            groups.add(
+                    new DiscoveredGroup(
+                            group,
+                            node.consumers,
+                            node.companions,
+                            new GroupBlocks(
+                                    List.copyOf(node.producerBlocks),
+                                    List.copyOf(node.consumerBlocks))));
             if (!group.prunable()) {
                 findings.add(new Finding(name, "group unprunable: " + group.reason()));
             }
@@ -171,6 +183,7 @@ public final class GroupDiscovery {
     public static final class Builder {
 
         private final List<String> unprunable = new ArrayList<>();
+        private final List<LayerHandler> handlers = new ArrayList<>();
         private boolean strict;
 
         private Builder() {}
@@ -191,6 +204,19 @@ public final class GroupDiscovery {
                 }
                 unprunable.add(p);
             }
+            return this;
+        }
+
+        /**
+         * Adds a handler for a layer type discovery does not know (or to replace a built-in one).
+         * Handlers added here are asked before the built-in ones, in the order they were added; the
+         * first whose {@link LayerHandler#supports} returns true traces the block.
+         *
+         * @param handler the handler, not null
+         * @return this builder
+         */
+        public Builder optHandler(LayerHandler handler) {
+            handlers.add(Objects.requireNonNull(handler, "handler"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package ai.hesso.djl.discovery;
 
 import ai.djl.nn.Block;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,13 +15,15 @@ final class HandlerRegistry {
     }
 
     /**
-     * The built-in handlers: containers, dense and convolutional layers, norms, dropout and probed
-     * lambdas.
+     * The user's handlers first, then the built-in ones: containers, dense and convolutional
+     * layers, norms, dropout and probed lambdas.
      *
+     * @param user the user's handlers, in the order they are asked
      * @return the registry
      */
-    static HandlerRegistry defaults() {
-        return new HandlerRegistry(
+    static HandlerRegistry withDefaults(List<LayerHandler> user) {
+        List<LayerHandler> all = new ArrayList<>(user);
+        all.addAll(
                 List.of(
                         new SequentialHandler(),
                         new ParallelHandler(),
@@ -30,6 +33,7 @@ final class HandlerRegistry {
                         new LayerNormHandler(),
                         new DropoutHandler(),
                         new LambdaHandler()));
+        return new HandlerRegistry(all);
     }
 
     /**

@@ -25,12 +25,9 @@ final class LinearHandler implements LayerHandler {
         }
         Trace in = inputs.get(0);
         in = ctx.relayout(in, in.shape().dimension() - 1, path);
-        ctx.consume(in, DiscoveryContext.paramPath(path, "weight"), 1);
+        ctx.consume(in, path, "weight", 1);
         Shape out = block.getOutputShapes(new Shape[] {in.shape()})[0];
-        int lastAxis = out.dimension() - 1;
-        int node = ctx.graph.newNode(DiscoveryContext.display(path), out.get(lastAxis));
-        ctx.member(node, block, path, "weight");
-        ctx.member(node, block, path, "bias");
-        return List.of(Trace.of(node, out, lastAxis));
+        return List.of(
+                ctx.produce(block, path, out, out.dimension() - 1, List.of("weight", "bias")));
     }
 }

@@ -2,19 +2,27 @@ package ai.hesso.djl.discovery;
 
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The symbolic value flowing between blocks during discovery: the shape of the real tensor, which
- * axis holds the channels, and which producer made each run of channels.
+ * axis holds the channels, and (internally) which producer made each run of channels.
  *
- * @param segments the runs of channels, in order along the channel axis
- * @param shape the tensor's shape
- * @param channelAxis the axis that holds the channels
+ * <p>A {@link LayerHandler} receives its block's inputs as traces and returns its outputs as
+ * traces. It makes new ones through the {@link DiscoveryContext} ({@link DiscoveryContext#produce},
+ * {@link DiscoveryContext#follow}, {@link DiscoveryContext#opaque}) or passes an input on with
+ * {@link #withShape} when the block keeps the channels as they are.
  */
-record Trace(List<Segment> segments, Shape shape, int channelAxis) {
+public final class Trace {
 
-    Trace {
-        segments = List.copyOf(segments);
+    private final List<Segment> segments;
+    private final Shape shape;
+    private final int channelAxis;
+
+    Trace(List<Segment> segments, Shape shape, int channelAxis) {
+        this.segments = List.copyOf(segments);
+        this.shape = Objects.requireNonNull(shape, "shape");
+        this.channelAxis = channelAxis;
     }
 
     /**
@@ -30,21 +38,55 @@ record Trace(List<Segment> segments, Shape shape, int channelAxis) {
     }
 
     /**
-     * Returns the same segments with another shape.
+     * Returns the runs of channels, in order along the channel axis.
      *
-     * @param newShape the shape after a channel-preserving block
+     * @return the segments
+     */
+    List<Segment> segments() {
+        return segments;
+    }
+
+    /**
+     * Returns the shape of the real tensor, batch axis first.
+     *
+     * @return the shape
+     */
+    public Shape shape() {
+        return shape;
+    }
+
+    /**
+     * Returns the axis that holds the channels.
+     *
+     * @return the channel axis
+     */
+    public int channelAxis() {
+        return channelAxis;
+    }
+
+    /**
+     * Returns the same channels with another shape, for a block that keeps every channel where it
+     * is and does not mix them (an activation, pooling).
+     *
+     * @param newShape the shape after the block
      * @return the trace
      */
-    Trace withShape(Shape newShape) {
+    public Trace withShape(Shape newShape) {
         return new Trace(segments, newShape, channelAxis);
     }
 
     /**
-     * Whether the channels lie on the last axis.
+     * Whether one producer made every channel, one index per channel (no concatenation, no flatten
+     * in between).
      *
-     * @return true when {@code channelAxis == rank - 1}
+     * @return true when a channel-wise layer's parameters can follow the producer's channels
      */
-    boolean channelsLast() {
-        return channelAxis == shape.dimension() - 1;
+    public boolean singleProducer() {
+        return segments.size() == 1 && segments.get(0).columnsPerChannel() == 1;
+    }
+
+    @Override
+    public String toString() {
+        return "Trace" + shape + " channels on axis " + channelAxis + " " + segments;
     }
 }

@@ -6,7 +6,10 @@
  *
  * <p>Each supported DJL layer type has one small handler (in the spirit of Torch-Pruning's
  * per-layer pruners); lambdas and parallel joins are identified by black-box probes, never by name.
- * {@link ai.hesso.djl.discovery.SanityCheck} verifies zero-invariance numerically on the user's own
- * model.
+ * Teach discovery a layer type of your own with a {@link ai.hesso.djl.discovery.LayerHandler}
+ * registered on {@link ai.hesso.djl.discovery.GroupDiscovery.Builder#optHandler}. Every group names
+ * the blocks that produce and consume its channels ({@link ai.hesso.djl.discovery.GroupBlocks}), so
+ * compaction can rebuild them. {@link ai.hesso.djl.discovery.SanityCheck} verifies zero-invariance
+ * numerically on the user's own model.
  */
 package ai.hesso.djl.discovery;

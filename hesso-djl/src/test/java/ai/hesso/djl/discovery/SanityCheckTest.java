@@ -35,7 +35,8 @@ class SanityCheckTest {
                                             GroupMember.rows("01Conv2d_weight"),
                                             GroupMember.rows("01Conv2d_bias"))),
                             right.consumers(),
-                            right.companions());
+                            right.companions(),
+                            new GroupBlocks(List.of("01Conv2d"), List.of("04Conv2d")));
             // Rows 0..3 of the 09Linear group, but the consumer slice shifted by one column: the
             // randomised column 4 of the output layer reads the live unit 4.
             DiscoveredGroup shifted =
@@ -47,7 +48,8 @@ class SanityCheckTest {
                                             GroupMember.rows("09Linear_weight"),
                                             GroupMember.rows("09Linear_bias"))),
                             List.of(new ParameterSlice("11Linear_weight", 1, 1, 1)),
-                            List.of());
+                            List.of(),
+                            new GroupBlocks(List.of("09Linear"), List.of("11Linear")));
             SanityCheck check = SanityCheck.builder().optSeed(3).optFraction(0.25).build();
             List<SanityResult> results =
                     check.check(block, List.of(right, noBatchNorm), DiscoveryModels.IMAGE_INPUT);

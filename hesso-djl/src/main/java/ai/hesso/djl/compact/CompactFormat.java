@@ -1,0 +1,84 @@
+package ai.hesso.djl.compact;
+
+import ai.djl.nn.Block;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON architecture description saved beside the parameters ({@code compact.json}); Gson maps
+ * the fields one to one. See {@code docs/compaction.md}.
+ */
+final class CompactFormat {
+
+    /** The file name of the description in the model directory. */
+    static final String FILE = "compact.json";
+
+    /** The value of {@link #format}. */
+    static final String FORMAT = "hesso-compact";
+
+    /** The only version this code writes and reads. */
+    static final int VERSION = 1;
+
+    String format;
+    int version;
+    String modelName;
+    String dataType;
+    List<long[]> inputShapes;
+    List<String> blocks;
+    List<Layer> layers;
+    Map<String, int[]> removedChannels;
+    long parameters;
+
+    /** One linear or convolution layer's width. */
+    static final class Layer {
+        String path;
+        String kind;
+        long width;
+        int groups;
+
+        Layer() {}
+
+        Layer(LayerWidth w) {
+            this.path = w.path();
+            this.kind = w.kind();
+            this.width = w.width();
+            this.groups = w.groups();
+        }
+
+        LayerWidth toWidth() {
+            return new LayerWidth(path, kind, width, groups);
+        }
+    }
+
+    /**
+     * Lists every block of a tree as {@code path:ClassName}, the root first ({@code :Class}).
+     *
+     * @param block the root
+     * @return the fingerprint
+     */
+    static List<String> blocks(Block block) {
+        List<String> out = new ArrayList<>();
+        collect(block, "", out);
+        return out;
+    }
+
+    private static void collect(Block block, String path, List<String> out) {
+        out.add(path + ":" + block.getClass().getName());
+        for (Pair<String, Block> c : block.getChildren()) {
+            collect(c.getValue(), Compaction.paramPath(path, c.getKey()), out);
+        }
+    }
+
+    /**
+     * Copies the removed channels for the description.
+     *
+     * @param selection the selection
+     * @return group name to sorted indices
+     */
+    static Map<String, int[]> removed(ChannelSelection selection) {
+        return new LinkedHashMap<>(selection.removed());
+    }
+}

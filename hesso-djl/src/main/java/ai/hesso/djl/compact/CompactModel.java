@@ -1,0 +1,110 @@
+package ai.hesso.djl.compact;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of {@link Compaction}: a DJL {@link Model} holding the compact block, ready for
+ * inference, with what was removed and a {@link CompactionReport}. Closing it closes the model.
+ */
+public final class CompactModel implements AutoCloseable {
+
+    private final Model model;
+    private final ChannelSelection selection;
+    private final LayerWidths widths;
+    private final Shape[] inputShapes;
+    private final CompactionReport report;
+
+    CompactModel(
+            Model model,
+            ChannelSelection selection,
+            LayerWidths widths,
+            Shape[] inputShapes,
+            CompactionReport report) {
+        this.model = model;
+        this.selection = selection;
+        this.widths = widths;
+        this.inputShapes = inputShapes.clone();
+        this.report = report;
+    }
+
+    /**
+     * Returns the model; its block is the compact block, initialized.
+     *
+     * @return the model, owned by this object
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Returns the channels that were removed.
+     *
+     * @return the selection
+     */
+    public ChannelSelection selection() {
+        return selection;
+    }
+
+    /**
+     * Returns the per-layer and total counts before and after.
+     *
+     * @return the report
+     */
+    public CompactionReport report() {
+        return report;
+    }
+
+    /**
+     * Saves the model into a directory: DJL's parameter file ({@code Model.save}, named {@code
+     * compact-0000.params}) and the architecture description {@code compact.json}. {@link
+     * CompactModels#load} restores it.
+     *
+     * @param directory the directory, created when missing
+     * @throws IOException if writing fails
+     */
+    public void save(Path directory) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Files.createDirectories(directory);
+        model.save(directory, model.getName());
+        CompactFormat f = new CompactFormat();
+        f.format = CompactFormat.FORMAT;
+        f.version = CompactFormat.VERSION;
+        f.modelName = model.getName();
+        f.dataType = model.getBlock().getParameters().valueAt(0).getArray().getDataType().name();
+        f.inputShapes = new ArrayList<>();
+        for (Shape s : inputShapes) {
+            f.inputShapes.add(s.getShape());
+        }
+        f.blocks = CompactFormat.blocks(model.getBlock());
+        List<CompactFormat.Layer> layers = new ArrayList<>();
+        for (LayerWidth w : widths.all()) {
+            layers.add(new CompactFormat.Layer(w));
+        }
+        f.layers = layers;
+        f.removedChannels = CompactFormat.removed(selection);
+        f.parameters = report.after().parameters();
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        try (Writer w =
+                Files.newBufferedWriter(
+                        directory.resolve(CompactFormat.FILE), StandardCharsets.UTF_8)) {
+            gson.toJson(f, w);
+        }
+    }
+
+    /** Closes the model and frees its arrays. */
+    @Override
+    public void close() {
+        model.close();
+    }
+}

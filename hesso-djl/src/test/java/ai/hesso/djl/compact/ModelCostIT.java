@@ -1,0 +1,96 @@
+package ai.hesso.djl.compact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.fixtures.TinyModels;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Parameter and MAC counts of {@code TinyModels.smallCnn(10)} on one 1 x 28 x 28 image, against
+ * numbers worked out by hand, before and after compaction.
+ */
+class ModelCostIT {
+
+    private static final Shape INPUT = new Shape(1, 1, 28, 28);
+
+    private static final String CONV1 = "01SequentialBlock_01Conv2d";
+    private static final String BN1 = "01SequentialBlock_02BatchNorm";
+    private static final String CONV2 = "03SequentialBlock_01Conv2d";
+    private static final String BN2 = "03SequentialBlock_02BatchNorm";
+    private static final String HEAD = "06Linear";
+
+    @Test
+    void smallCnnCountsMatchTheHandArithmetic() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block cnn = CompactFixtures.init(TinyModels.smallCnn(10), manager, INPUT, 4);
+            ModelCost cost = ModelCost.of(cnn, INPUT);
+            assertEquals(
+                    List.of(
+                            // conv1 3x3 pad 1, 1 -> 8: weight 8*1*3*3 = 72 + bias 8 = 80;
+                            // output 8*28*28 = 6272 values, each 1*3*3 = 9 MACs: 56448.
+                            new LayerCost(CONV1, "Conv2d", 1, 8, 80, 56_448),
+                            // bn1: gamma, beta, running mean, running var 4*8 = 32; one MAC per
+                            // output value: 6272.
+                            new LayerCost(BN1, "BatchNorm", 8, 8, 32, 6_272),
+                            // maxpool -> 8x14x14. conv2 8 -> 16: 16*8*9 = 1152 + 16 = 1168;
+                            // output 16*14*14 = 3136 values, each 8*9 = 72 MACs: 225792.
+                            new LayerCost(CONV2, "Conv2d", 8, 16, 1_168, 225_792),
+                            // bn2: 4*16 = 64; 3136 MACs.
+                            new LayerCost(BN2, "BatchNorm", 16, 16, 64, 3_136),
+                            // maxpool -> 16x7x7, flatten 784. Linear(10): 10*784 + 10 = 7850;
+                            // 10 outputs * 784 = 7840 MACs.
+                            new LayerCost(HEAD, "Linear", 784, 10, 7_850, 7_840)),
+                    cost.layers());
+            // 80 + 32 + 1168 + 64 + 7850
+            assertEquals(9_194, cost.parameters());
+            // 56448 + 6272 + 225792 + 3136 + 7840
+            assertEquals(299_488, cost.macs());
+
+            DiscoveryReport report = GroupDiscovery.builder().build().discover(cnn, INPUT);
+            Map<String, int[]> removed =
+                    Map.of(CONV1, new int[] {0, 1, 2}, CONV2, new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+            try (CompactModel compact = Compaction.compact(cnn, report, removed, INPUT)) {
+                CompactionReport r = compact.report();
+                assertEquals(
+                        List.of(
+                                // conv1 1 -> 5: 5*9 + 5 = 50; 5*784 = 3920 outputs * 9 = 35280.
+                                new LayerCost(CONV1, "Conv2d", 1, 5, 50, 35_280),
+                                // bn1: 4*5 = 20; 3920.
+                                new LayerCost(BN1, "BatchNorm", 5, 5, 20, 3_920),
+                                // conv2 5 -> 8: 8*5*9 = 360 + 8 = 368; 8*196 = 1568 outputs
+                                // * 45 = 70560.
+                                new LayerCost(CONV2, "Conv2d", 5, 8, 368, 70_560),
+                                // bn2: 4*8 = 32; 1568.
+                                new LayerCost(BN2, "BatchNorm", 8, 8, 32, 1_568),
+                                // head reads 8*49 = 392: 3920 + 10 = 3930; 10*392 = 3920.
+                                new LayerCost(HEAD, "Linear", 392, 10, 3_930, 3_920)),
+                        r.after().layers());
+                // 50 + 20 + 368 + 32 + 3930
+                assertEquals(4_400, r.after().parameters());
+                assertEquals(4_400, CompactFixtures.parameterCount(compact.model().getBlock()));
+                // 35280 + 3920 + 70560 + 1568 + 3920
+                assertEquals(115_248, r.after().macs());
+                assertEquals(9_194, r.before().parameters());
+
+                List<String> table =
+                        r.format().lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList();
+                assertEquals(7, table.size(), r.format());
+                assertEquals("layer kind in out parameters MACs", table.get(0));
+                assertEquals(CONV1 + " Conv2d 1 8 -> 5 80 -> 50 56448 -> 35280", table.get(1));
+                assertEquals(
+                        HEAD + " Linear 784 -> 392 10 7850 -> 3930 7840 -> 3920", table.get(5));
+                assertEquals(
+                        "total parameters 9,194 -> 4,400 (47.9%), MACs per sample 299,488 ->"
+                                + " 115,248 (38.5%)",
+                        table.get(6));
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package ai.hesso.djl.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.hesso.fixtures.DiscoveryModels;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The public handler SPI (a user handler for a custom block, asked before the built-in ones), the
+ * block paths every group carries, and a batch norm whose axis cannot be read.
+ */
+class DiscoveryHandlerTest {
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void groupsNameTheirProducingAndConsumingBlocks() {
+        Block vgg = Models.init(DiscoveryModels.vgg(), manager, DiscoveryModels.IMAGE_INPUT);
+        DiscoveryReport r =
+                GroupDiscovery.builder().build().discover(vgg, DiscoveryModels.IMAGE_INPUT);
+        assertEquals(
+                new GroupBlocks(List.of("01Conv2d", "02BatchNorm"), List.of("04Conv2d")),
+                r.group("01Conv2d").orElseThrow().blocks());
+        assertEquals(
+                new GroupBlocks(List.of("04Conv2d", "05BatchNorm"), List.of("09Linear")),
+                r.group("04Conv2d").orElseThrow().blocks());
+        assertEquals(
+                new GroupBlocks(List.of("11Linear"), List.of()),
+                r.group("11Linear").orElseThrow().blocks());
+
+        Block inception =
+                Models.init(DiscoveryModels.inception(), manager, DiscoveryModels.IMAGE_INPUT);
+        DiscoveryReport ri =
+                GroupDiscovery.builder().build().discover(inception, DiscoveryModels.IMAGE_INPUT);
+        String p = "03ParallelBlock_";
+        assertEquals(
+                new GroupBlocks(
+                        List.of("01Conv2d"),
+                        List.of(
+                                p + "01SequentialBlock_01Conv2d",
+                                p + "02SequentialBlock_01Conv2d",
+                                p + "03SequentialBlock_02Conv2d")),
+                ri.group("01Conv2d").orElseThrow().blocks());
+        assertEquals(
+                new GroupBlocks(List.of(p + "02SequentialBlock_03Conv2d"), List.of("04Conv2d")),
+                ri.group(p + "02SequentialBlock_03Conv2d").orElseThrow().blocks());
+    }
+
+    @Test
+    void userHandlerMakesACustomBlockPrunable() {
+        Shape input = DiscoveryModels.MLP_INPUT;
+        Block block = Models.init(modelWithScale(), manager, input);
+
+        DiscoveryReport without = GroupDiscovery.builder().build().discover(block, input);
+        assertFalse(without.group("01Linear").orElseThrow().group().prunable());
+
+        DiscoveryReport r =
+                GroupDiscovery.builder()
+                        .optHandler(new ScaleHandler())
+                        .build()
+                        .discover(block, input);
+        DiscoveredGroup g = r.group("01Linear").orElseThrow();
+        assertTrue(g.group().prunable(), g.group().reason());
+        assertEquals(
+                List.of("01Linear_weight", "01Linear_bias", "03Scale_scale"), Models.members(g));
+        assertEquals(List.of(new ParameterSlice("04Linear_weight", 1, 0, 1)), g.consumers());
+        assertEquals(
+                new GroupBlocks(List.of("01Linear", "03Scale"), List.of("04Linear")), g.blocks());
+        assertTrue(r.findings().stream().noneMatch(f -> f.subject().startsWith("03Scale")));
+        List<SanityResult> sanity = SanityCheck.builder().build().check(block, r, input);
+        assertEquals(2, sanity.size());
+        for (SanityResult s : sanity) {
+            assertTrue(s.passed(), s.toString());
+        }
+    }
+
+    @Test
+    void userHandlersComeBeforeTheBuiltInOnes() {
+        Shape input = DiscoveryModels.MLP_INPUT;
+        Block block = Models.init(DiscoveryModels.mlp(), manager, input);
+        LayerHandler refuseLinear =
+                new LayerHandler() {
+                    @Override
+                    public boolean supports(Block b) {
+                        return b instanceof Linear;
+                    }
+
+                    @Override
+                    public List<Trace> trace(
+                            Block b, String path, List<Trace> inputs, DiscoveryContext ctx) {
+                        return ctx.unsupported(b, path, inputs, "refused by the user", true);
+                    }
+                };
+        DiscoveryReport r =
+                GroupDiscovery.builder().optHandler(refuseLinear).build().discover(block, input);
+        assertTrue(r.groups().isEmpty(), r.format());
+        assertTrue(
+                r.findings().stream()
+                        .anyMatch(
+                                f ->
+                                        f.subject().equals("03Linear")
+                                                && f.message().contains("refused by the user")),
+                r.findings().toString());
+    }
+
+    @Test
+    void batchNormWithAnUnreadableAxisIsUnsupportedNotGuessed() {
+        Shape input = DiscoveryModels.IMAGE_INPUT;
+        Block block = Models.init(DiscoveryModels.vgg(), manager, input);
+        DiscoveryReport r =
+                GroupDiscovery.builder()
+                        .optHandler(new BatchNormHandler(b -> Optional.empty()))
+                        .build()
+                        .discover(block, input);
+        DiscoveredGroup conv = r.group("01Conv2d").orElseThrow();
+        assertFalse(conv.group().prunable());
+        assertTrue(
+                conv.group().reason().contains("unsupported block 02BatchNorm (BatchNorm)"),
+                conv.group().reason());
+        assertTrue(r.groupOf("02BatchNorm_gamma").isEmpty());
+        assertTrue(
+                r.findings().stream()
+                        .anyMatch(
+                                f ->
+                                        f.subject().equals("02BatchNorm")
+                                                && f.message()
+                                                        .contains(
+                                                                "cannot read the normalised axis")),
+                r.findings().toString());
+    }
+
+    private static SequentialBlock modelWithScale() {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(8).build())
+                .add(Activation.reluBlock())
+                .add(new Scale())
+                .add(Linear.builder().setUnits(6).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(3).build());
+    }
+
+    /** The user's handler: a scale follows its input's channels. */
+    static final class ScaleHandler implements LayerHandler {
+        @Override
+        public boolean supports(Block block) {
+            return block instanceof Scale;
+        }
+
+        @Override
+        public List<Trace> trace(Block block, String path, List<Trace> in, DiscoveryContext ctx) {
+            Trace x = ctx.relayout(in.get(0), 1, path);
+            return List.of(ctx.follow(x, block, path, x.shape(), List.of("scale"), List.of()));
+        }
+    }
+
+    /** A custom block: multiplies feature {@code j} of {@code (N, C)} by a learned scale. */
+    static final class Scale extends AbstractBlock {
+        private final Parameter scale;
+
+        Scale() {
+            scale =
+                    addParameter(
+                            Parameter.builder()
+                                    .setName("scale")
+                                    .setType(Parameter.Type.GAMMA)
+                                    .build());
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore store,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
+            return new NDList(
+                    inputs.singletonOrThrow()
+                            .mul(store.getValue(scale, inputs.head().getDevice(), training)));
+        }
+
+        @Override
+        public void prepare(Shape[] inputShapes) {
+            scale.setShape(new Shape(inputShapes[0].get(1)));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return inputShapes;
+        }
+
+        @Override
+        public void initializeChildBlocks(
+                NDManager manager, DataType dataType, Shape... inputShapes) {}
+    }
+}
