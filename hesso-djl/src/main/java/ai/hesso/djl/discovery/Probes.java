@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -212,10 +214,10 @@ final class Probes {
 
     private NDArray mask(int rank, int axis, long channels, long zeroAt) {
         float[] data = new float[Math.toIntExact(channels)];
-        java.util.Arrays.fill(data, 1f);
+        Arrays.fill(data, 1f);
         data[Math.toIntExact(zeroAt)] = 0f;
         long[] dims = new long[rank];
-        java.util.Arrays.fill(dims, 1);
+        Arrays.fill(dims, 1);
         dims[axis] = channels;
         return manager.create(data, new Shape(dims));
     }
@@ -237,8 +239,6 @@ final class Probes {
     }
 
     static double maxAbs(NDArray a) {
-        return a.size() == 0
-                ? 0
-                : a.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        return a.size() == 0 ? 0 : a.abs().max().toType(DataType.FLOAT64, false).getDouble();
     }
 }
