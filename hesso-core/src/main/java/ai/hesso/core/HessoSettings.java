@@ -5,6 +5,8 @@ import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.schedule.PruningSchedule;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pruning settings of HESSO: target, schedule, saliency mix, {@code groupDivisible} and,
@@ -15,6 +17,11 @@ import java.util.Optional;
  * used and need not be set.
  */
 public final class HessoSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HessoSettings.class);
+
+    /** The number of periods {@link Builder#optSchedule} uses unless told otherwise. */
+    public static final int DEFAULT_SCHEDULED_PERIODS = 5;
 
     private final double targetGroupSparsity;
     private final PruningSchedule schedule;
@@ -114,9 +121,10 @@ public final class HessoSettings {
     /** Builds {@link HessoSettings}: {@code setX} for required settings, {@code optX} otherwise. */
     public static final class Builder {
         private double targetGroupSparsity = 0.5;
-        private int startPruningStep;
+        private Integer startPruningStep;
         private Integer pruningSteps;
-        private int pruningPeriods = 1;
+        private Integer pruningPeriods;
+        private Integer totalSteps;
         private int groupDivisible = 1;
         private SaliencyMix saliency = SaliencyMix.defaults();
         private CricSettings cric;
@@ -164,6 +172,22 @@ public final class HessoSettings {
          */
         public Builder optPruningPeriods(int periods) {
             this.pruningPeriods = periods;
+            return this;
+        }
+
+        /**
+         * Derives the schedule from the length of training instead of setting it by hand: warm-up
+         * {@code floor(T / 10)} steps, and all periods over by step {@code floor(3T / 10)} (see
+         * {@link PruningSchedule#forTraining}), with {@value #DEFAULT_SCHEDULED_PERIODS} periods
+         * unless {@link #optPruningPeriods} says otherwise. The result is logged once at build. Do
+         * not combine it with {@link #optStartPruningStep} or {@link #setPruningSteps}.
+         *
+         * @param totalSteps the optimizer steps of the whole run (epochs times batches per epoch),
+         *     at least 1
+         * @return this builder
+         */
+        public Builder optSchedule(int totalSteps) {
+            this.totalSteps = totalSteps;
             return this;
         }
 
@@ -217,14 +241,49 @@ public final class HessoSettings {
             }
             PruningSchedule schedule = null;
             if (cric == null) {
-                if (pruningSteps == null) {
-                    throw new IllegalArgumentException(
-                            "pruningSteps is required without CRIC: call setPruningSteps(steps"
-                                    + " >= pruningPeriods), e.g. about a quarter of all steps");
-                }
-                schedule = new PruningSchedule(startPruningStep, pruningSteps, pruningPeriods);
+                schedule = totalSteps == null ? explicitSchedule() : derivedSchedule();
             }
             return new HessoSettings(this, schedule);
+        }
+
+        private PruningSchedule explicitSchedule() {
+            if (pruningSteps == null) {
+                throw new IllegalArgumentException(
+                        "pruningSteps is required without CRIC: call setPruningSteps(steps"
+                                + " >= pruningPeriods), e.g. about a quarter of all steps, or"
+                                + " optSchedule(totalSteps) to derive the schedule");
+            }
+            return new PruningSchedule(
+                    startPruningStep == null ? 0 : startPruningStep,
+                    pruningSteps,
+                    pruningPeriods == null ? 1 : pruningPeriods);
+        }
+
+        private PruningSchedule derivedSchedule() {
+            if (startPruningStep != null || pruningSteps != null) {
+                throw new IllegalArgumentException(
+                        "optSchedule("
+                                + totalSteps
+                                + ") derives startPruningStep and pruningSteps: do not also set"
+                                + " them (got startPruningStep="
+                                + startPruningStep
+                                + ", pruningSteps="
+                                + pruningSteps
+                                + ")");
+            }
+            PruningSchedule schedule =
+                    PruningSchedule.forTraining(
+                            totalSteps,
+                            pruningPeriods == null ? DEFAULT_SCHEDULED_PERIODS : pruningPeriods);
+            LOG.info(
+                    "pruning schedule for {} training steps: warm-up {} steps, then {} period(s)"
+                            + " of {} steps ({} pruning steps in all)",
+                    totalSteps,
+                    schedule.startPruningStep(),
+                    schedule.pruningPeriods(),
+                    schedule.periodLength(),
+                    schedule.pruningSteps());
+            return schedule;
         }
     }
 }

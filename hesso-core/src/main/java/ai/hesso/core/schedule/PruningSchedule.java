@@ -46,6 +46,63 @@ public record PruningSchedule(int startPruningStep, int pruningSteps, int prunin
     }
 
     /**
+     * Derives a schedule from the length of training by the rule of thumb of the HESSO paper and
+     * OTO's examples: pruning starts after about a tenth of training and all periods are over by
+     * about three tenths, leaving the rest for the pruned model to recover. With {@code T} total
+     * steps: {@code startPruningStep = floor(T / 10)} and {@code pruningSteps = floor(3T / 10) -
+     * floor(T / 10)}.
+     *
+     * @param totalSteps the optimizer steps of the whole training run, at least 1
+     * @param pruningPeriods the number of periods {@code P}, at least 1
+     * @return the schedule
+     * @throws IllegalArgumentException if the run is too short to give every period a step, naming
+     *     the shortest run that fits
+     */
+    public static PruningSchedule forTraining(int totalSteps, int pruningPeriods) {
+        if (totalSteps < 1) {
+            throw new IllegalArgumentException(
+                    "totalSteps must be >= 1 (the optimizer steps of the whole run), got "
+                            + totalSteps);
+        }
+        if (pruningPeriods < 1) {
+            throw new IllegalArgumentException(
+                    "pruningPeriods must be >= 1, got " + pruningPeriods);
+        }
+        int start = startFor(totalSteps);
+        int steps = endFor(totalSteps) - start;
+        if (steps < pruningPeriods) {
+            int shortest = totalSteps;
+            while (endFor(shortest) - startFor(shortest) < pruningPeriods) {
+                shortest++;
+            }
+            throw new IllegalArgumentException(
+                    "a run of "
+                            + totalSteps
+                            + " steps is too short for "
+                            + pruningPeriods
+                            + " pruning period(s): the rule of thumb prunes between steps "
+                            + start
+                            + " and "
+                            + endFor(totalSteps)
+                            + ", "
+                            + steps
+                            + " step(s); train for at least "
+                            + shortest
+                            + " steps, use fewer periods, or set startPruningStep and"
+                            + " pruningSteps yourself");
+        }
+        return new PruningSchedule(start, steps, pruningPeriods);
+    }
+
+    private static int startFor(int totalSteps) {
+        return totalSteps / 10;
+    }
+
+    private static int endFor(int totalSteps) {
+        return (int) (3L * totalSteps / 10);
+    }
+
+    /**
      * Returns the period length {@code Tp = pruningSteps / pruningPeriods}.
      *
      * @return Tp, at least 1
