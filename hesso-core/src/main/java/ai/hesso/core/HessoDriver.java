@@ -1,5 +1,8 @@
 package ai.hesso.core;
 
+import ai.hesso.core.cost.ChannelCosts;
+import ai.hesso.core.cost.CostModel;
+import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.ChannelMasks;
@@ -22,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * here), before any tensor of that step is updated; read {@link #metrics()} and {@link
  * #prunedChannels()} at any time. The driver is not thread-safe; an engine that updates tensors on
  * several devices calls it once per step and applies the same plan to every device copy.
+ *
+ * <p>With a MAC budget ({@link HessoSettings#targetMacs()}) the engine also hands over a {@link
+ * CostModel} of the model; {@link #costReport()} then says how far the budget is spent.
  */
 public final class HessoDriver {
 
@@ -30,6 +36,7 @@ public final class HessoDriver {
     private final HessoSettings settings;
     private final ChannelIndex index;
     private final Identification identification;
+    private final ChannelCosts costs;
     private int step;
     private Phase loggedPhase;
     private int loggedStage;
@@ -55,14 +62,36 @@ public final class HessoDriver {
      *     channel count, the other kind of identification)
      */
     public HessoDriver(HessoSettings settings, List<NodeGroup> groups, DriverState saved) {
+        this(settings, groups, saved, null);
+    }
+
+    /**
+     * Creates a driver, new or continuing a saved run, with the cost model that a MAC budget is
+     * spent against.
+     *
+     * @param settings the pruning settings
+     * @param groups every node group of the model
+     * @param saved the state taken with {@link #state()}, or null for a new run
+     * @param costModel the model's cost as a function of its node groups' widths; required when the
+     *     settings set {@code targetMacs}, ignored otherwise
+     * @throws IllegalArgumentException if the state does not fit, the cost model is missing or does
+     *     not fit the node groups, or the budget is below what pruning can reach
+     */
+    public HessoDriver(
+            HessoSettings settings,
+            List<NodeGroup> groups,
+            DriverState saved,
+            CostModel costModel) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(groups, "groups");
         this.settings = settings;
         this.index = new ChannelIndex(groups, settings.groupDivisible());
+        this.costs = budgetCosts(settings, index, costModel);
         if (saved == null) {
-            this.identification = Identification.create(index, settings);
+            this.identification = Identification.create(index, settings, costs);
         } else {
-            this.identification = Identification.restore(index, settings, saved.identification());
+            this.identification =
+                    Identification.restore(index, settings, costs, saved.identification());
             this.step = saved.step();
             this.loggedPhase = identification.phase();
             this.loggedStage = identification.stage();
@@ -79,6 +108,39 @@ public final class HessoDriver {
                 groups.size(),
                 identification.initialTarget(),
                 settings);
+    }
+
+    private static ChannelCosts budgetCosts(
+            HessoSettings settings, ChannelIndex index, CostModel costModel) {
+        if (settings.targetMacs().isEmpty()) {
+            return null;
+        }
+        double fraction = settings.targetMacs().getAsDouble();
+        if (costModel == null) {
+            throw new IllegalArgumentException(
+                    "targetMacs is "
+                            + fraction
+                            + " but no cost model was given: the engine adapter builds one from"
+                            + " the model (HessoDriver(settings, groups, saved, costModel))");
+        }
+        ChannelCosts costs = new ChannelCosts(costModel, index);
+        long least = costs.minimumCost(settings.groupDivisible());
+        if (index.size() > 0 && least > Math.floor(fraction * costs.denseCost())) {
+            double reachable = (double) least / costs.denseCost();
+            throw new IllegalArgumentException(
+                    String.format(
+                            "targetMacs %s is out of reach: with every prunable node group down"
+                                    + " to %d channel(s) (groupDivisible) and the other layers"
+                                    + " unchanged the model keeps %,d of %,d MACs (%.4f); set"
+                                    + " targetMacs to at least %.4f",
+                            fraction,
+                            settings.groupDivisible(),
+                            least,
+                            costs.denseCost(),
+                            reachable,
+                            Math.ceil(reachable * 1e4) / 1e4));
+        }
+        return costs;
     }
 
     /**
@@ -103,6 +165,18 @@ public final class HessoDriver {
      *     the sparsity is 0
      */
     static String nothingToPrune(HessoSettings settings, ChannelIndex index, int groups) {
+        if (settings.targetMacs().isPresent()) {
+            return index.size() > 0
+                    ? null
+                    : "targetMacs is "
+                            + settings.targetMacs().getAsDouble()
+                            + " but no node group is prunable (groups: "
+                            + groups
+                            + ", groupDivisible "
+                            + settings.groupDivisible()
+                            + "); give prunable node groups with more than groupDivisible"
+                            + " channels";
+        }
         if (settings.targetGroupSparsity() == 0 || settings.targetChannels(index.size()) > 0) {
             return null;
         }
@@ -149,6 +223,9 @@ public final class HessoDriver {
             loggedPhase = plan.phase();
             loggedStage = identification.stage();
             logger.info("{}", metrics());
+            if (costs != null) {
+                logger.info("{}", costReport().orElseThrow());
+            }
         }
         return plan;
     }
@@ -212,6 +289,16 @@ public final class HessoDriver {
      */
     public Optional<ChannelStatistics> lastStatistics() {
         return Optional.ofNullable(identification.lastStatistics());
+    }
+
+    /**
+     * Returns where the MAC budget stands: the dense MACs, the MACs without the pruned channels
+     * (the compact model's, as the cost model counts them) and the target.
+     *
+     * @return the report, or empty when the target is a group sparsity
+     */
+    public Optional<CostReport> costReport() {
+        return Optional.ofNullable(identification.costReport());
     }
 
     /**

@@ -5,12 +5,18 @@ import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.schedule.PruningSchedule;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pruning settings of HESSO: target, schedule, saliency mix, {@code groupDivisible} and,
  * optionally, CRIC. Immutable; build with {@link #builder()}.
+ *
+ * <p>The target is either a group sparsity (the fraction of prunable channels to remove, {@link
+ * Builder#optTargetGroupSparsity}) or a compute budget (the fraction of the dense model's
+ * multiply-accumulates to keep, {@link Builder#optTargetMacs}); the second needs a cost model from
+ * the engine adapter and is spent by {@link ai.hesso.core.selection.MacBudgetSelection}.
  *
  * <p>With CRIC the redundant channels are identified by the corrective cycles instead of the
  * periods, so {@code startPruningStep}, {@code pruningSteps} and {@code pruningPeriods} are not
@@ -20,17 +26,25 @@ public final class HessoSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(HessoSettings.class);
 
+    /** The target group sparsity when neither target is set. */
+    public static final double DEFAULT_TARGET_GROUP_SPARSITY = 0.5;
+
     /** The number of periods {@link Builder#optSchedule} uses unless told otherwise. */
     public static final int DEFAULT_SCHEDULED_PERIODS = 5;
 
     private final double targetGroupSparsity;
+    private final Double targetMacs;
     private final PruningSchedule schedule;
     private final int groupDivisible;
     private final SaliencyMix saliency;
     private final CricSettings cric;
 
     private HessoSettings(Builder builder, PruningSchedule schedule) {
-        this.targetGroupSparsity = builder.targetGroupSparsity;
+        this.targetMacs = builder.targetMacs;
+        this.targetGroupSparsity =
+                builder.targetGroupSparsity != null
+                        ? builder.targetGroupSparsity
+                        : targetMacs != null ? 0 : DEFAULT_TARGET_GROUP_SPARSITY;
         this.schedule = schedule;
         this.groupDivisible = builder.groupDivisible;
         this.saliency = builder.saliency;
@@ -51,10 +65,20 @@ public final class HessoSettings {
     /**
      * Returns the fraction of prunable channels to prune, in {@code [0, 1)}.
      *
-     * @return the target group sparsity {@code s}
+     * @return the target group sparsity {@code s}; 0 when a MAC budget is the target instead
      */
     public double targetGroupSparsity() {
         return targetGroupSparsity;
+    }
+
+    /**
+     * Returns the compute budget, when it is the target: the fraction of the dense model's
+     * multiply-accumulates that the pruned model may keep.
+     *
+     * @return the fraction in {@code (0, 1)}, or empty when the target is a group sparsity
+     */
+    public OptionalDouble targetMacs() {
+        return targetMacs == null ? OptionalDouble.empty() : OptionalDouble.of(targetMacs);
     }
 
     /**
@@ -105,8 +129,10 @@ public final class HessoSettings {
 
     @Override
     public String toString() {
-        return "HessoSettings[targetGroupSparsity="
-                + targetGroupSparsity
+        return "HessoSettings["
+                + (targetMacs == null
+                        ? "targetGroupSparsity=" + targetGroupSparsity
+                        : "targetMacs=" + targetMacs)
                 + ", schedule="
                 + schedule
                 + ", groupDivisible="
@@ -120,7 +146,8 @@ public final class HessoSettings {
 
     /** Builds {@link HessoSettings}: {@code setX} for required settings, {@code optX} otherwise. */
     public static final class Builder {
-        private double targetGroupSparsity = 0.5;
+        private Double targetGroupSparsity;
+        private Double targetMacs;
         private Integer startPruningStep;
         private Integer pruningSteps;
         private Integer pruningPeriods;
@@ -134,11 +161,31 @@ public final class HessoSettings {
         /**
          * Sets the fraction of prunable channels to prune.
          *
-         * @param sparsity in {@code [0, 1)}; 0 makes the optimizer its plain variant
+         * @param sparsity in {@code [0, 1)}; 0 makes the optimizer its plain variant; default
+         *     {@value HessoSettings#DEFAULT_TARGET_GROUP_SPARSITY} unless {@link #optTargetMacs} is
+         *     set
          * @return this builder
          */
         public Builder optTargetGroupSparsity(double sparsity) {
             this.targetGroupSparsity = sparsity;
+            return this;
+        }
+
+        /**
+         * Sets a compute budget as the target instead of a group sparsity: after pruning, the
+         * model's multiply-accumulates per input sample (as the engine's cost model counts them,
+         * the compact model's, consumers' input columns included) are at most {@code fraction} of
+         * the dense model's, and as close to it as channel granularity allows. The budget is
+         * reached in the same periods (or CRIC's single selection) as a group sparsity, each period
+         * removing an equal share of the dense MACs, by {@link
+         * ai.hesso.core.selection.MacBudgetSelection}. Works with CRIC and {@code groupDivisible}.
+         * Do not combine with {@link #optTargetGroupSparsity}.
+         *
+         * @param fraction of the dense MACs to keep, in {@code (0, 1)}, e.g. 0.3
+         * @return this builder
+         */
+        public Builder optTargetMacs(double fraction) {
+            this.targetMacs = fraction;
             return this;
         }
 
@@ -231,7 +278,10 @@ public final class HessoSettings {
          * @throws IllegalArgumentException naming the bad setting and the valid range
          */
         public HessoSettings build() {
-            if (!(targetGroupSparsity >= 0 && targetGroupSparsity < 1)) {
+            if (targetMacs != null) {
+                checkTargetMacs();
+            } else if (targetGroupSparsity != null
+                    && !(targetGroupSparsity >= 0 && targetGroupSparsity < 1)) {
                 throw new IllegalArgumentException(
                         "targetGroupSparsity must be in [0, 1), got " + targetGroupSparsity);
             }
@@ -244,6 +294,23 @@ public final class HessoSettings {
                 schedule = totalSteps == null ? explicitSchedule() : derivedSchedule();
             }
             return new HessoSettings(this, schedule);
+        }
+
+        private void checkTargetMacs() {
+            if (targetGroupSparsity != null) {
+                throw new IllegalArgumentException(
+                        "set one target, not both: optTargetGroupSparsity("
+                                + targetGroupSparsity
+                                + ") prunes a fraction of the channels, optTargetMacs("
+                                + targetMacs
+                                + ") keeps a fraction of the MACs; remove one of them");
+            }
+            if (!(targetMacs > 0 && targetMacs < 1)) {
+                throw new IllegalArgumentException(
+                        "targetMacs must be in (0, 1), the fraction of the dense model's MACs to"
+                                + " keep (e.g. 0.3), got "
+                                + targetMacs);
+            }
         }
 
         private PruningSchedule explicitSchedule() {

@@ -4,6 +4,7 @@ import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
+import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.cric.ProbeSchedule;
 import ai.hesso.core.cric.ScoreHistory;
@@ -37,6 +38,10 @@ import java.util.stream.IntStream;
  *       steps projects them with {@code (H - t - 1) / (H - t)}, {@code t = 0} at that step; then
  *       they are pruned.
  * </ol>
+ *
+ * <p>With a MAC budget, "the K lowest-scoring channels" becomes, in each of those three places, the
+ * channels {@link ai.hesso.core.selection.MacBudgetSelection} chooses from the dense model to meet
+ * the budget with those scores; the probes are unchanged.
  */
 final class CricIdentification extends Identification {
 
@@ -59,9 +64,10 @@ final class CricIdentification extends Identification {
     CricIdentification(
             ChannelIndex index,
             HessoSettings settings,
+            ChannelCosts costs,
             CricProgress progress,
             IdentificationState saved) {
-        super(index, settings, saved);
+        super(index, settings, costs, saved);
         this.cric = settings.cric().orElseThrow();
         int groups = index.prunableGroups().size();
         int[] channels = index.prunableGroups().stream().mapToInt(g -> g.channels()).toArray();
@@ -105,9 +111,9 @@ final class CricIdentification extends Identification {
     @Override
     public StepPlan plan(int step, StepContext context) {
         int start = cric.startCricStep();
-        if (initialTarget == 0 || step < start) {
+        if (nothingToSelect() || step < start) {
             // nothing to prune, or not yet: the plain variant
-            phase = initialTarget == 0 ? Phase.PRUNED : Phase.WARM_UP;
+            phase = nothingToSelect() ? Phase.PRUNED : Phase.WARM_UP;
             return plainStep(step, phase);
         }
         if (step < start + probes.length()) {
@@ -164,7 +170,10 @@ final class CricIdentification extends Identification {
             int[] violating;
             if (cycle == 0) {
                 scores = score(context);
-                violating = LowestScores.select(scores, c -> true, initialTarget);
+                violating =
+                        costs == null
+                                ? LowestScores.select(scores, c -> true, initialTarget)
+                                : budgetSelection(scores);
             } else {
                 violating =
                         IntStream.range(0, trial.length)
@@ -192,7 +201,11 @@ final class CricIdentification extends Identification {
             scores = score(context);
         }
         history.add(scores);
-        for (int c : LowestScores.select(scores, c -> true, initialTarget)) {
+        int[] lowest =
+                costs == null
+                        ? LowestScores.select(scores, c -> true, initialTarget)
+                        : budgetSelection(scores);
+        for (int c : lowest) {
             if (!historical[c]) {
                 trial[c] = true;
             }
@@ -216,7 +229,11 @@ final class CricIdentification extends Identification {
                                 / index.prunableGroups().get(group).channels();
             }
         }
-        selectRedundant(votes, initialTarget);
+        if (costs == null) {
+            selectRedundant(votes, initialTarget);
+        } else {
+            selectWithinBudget(votes, settings.targetMacs().getAsDouble());
+        }
         hybridStartStep = step;
     }
 

@@ -5,16 +5,20 @@ import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
+import ai.hesso.core.cost.ChannelCosts;
+import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.selection.GroupDivisibleRounding;
 import ai.hesso.core.selection.LowestScores;
+import ai.hesso.core.selection.MacBudgetSelection;
 import java.util.Objects;
 
 /**
  * How redundant channels are identified and projected: HESSO's periods ({@link
  * PeriodicIdentification}) or CRIC's cycles ({@link CricIdentification}). Holds what both share:
- * the channel states, the target {@code K} and the last statistics.
+ * the channel states, the target ({@code K} channels, or a MAC budget with its {@link
+ * ChannelCosts}) and the last statistics.
  *
  * <p>Lifecycle: {@link #create} (or {@link #restore} from a saved {@link IdentificationState}),
  * then {@link #plan} once per step with steps 1, 2, 3, ...; {@link #state()} at any time between
@@ -27,12 +31,21 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
     final ChannelStates states;
     final HessoSettings settings;
     final int initialTarget;
+
+    /** The cost model with a MAC budget, null with a group sparsity target. */
+    final ChannelCosts costs;
+
     private int adjustedTarget;
     private ChannelStatistics lastStatistics;
 
-    Identification(ChannelIndex index, HessoSettings settings, IdentificationState saved) {
+    Identification(
+            ChannelIndex index,
+            HessoSettings settings,
+            ChannelCosts costs,
+            IdentificationState saved) {
         this.index = index;
         this.settings = settings;
+        this.costs = costs;
         this.initialTarget = settings.targetChannels(index.size());
         if (saved == null) {
             this.states = new ChannelStates(index);
@@ -53,7 +66,23 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * @return a fresh identification, every channel important
      */
     public static Identification create(ChannelIndex index, HessoSettings settings) {
-        return build(index, settings, null);
+        return build(index, settings, null, null);
+    }
+
+    /**
+     * Creates the identification the settings ask for, with the cost model that a MAC budget
+     * ({@link HessoSettings#targetMacs()}) is spent against.
+     *
+     * @param index the channel index of the model's node groups
+     * @param settings the settings
+     * @param costs the cost model bound to {@code index}; required with a MAC budget, ignored
+     *     otherwise
+     * @return a fresh identification, every channel important
+     * @throws IllegalArgumentException if the settings set a MAC budget and {@code costs} is null
+     */
+    public static Identification create(
+            ChannelIndex index, HessoSettings settings, ChannelCosts costs) {
+        return build(index, settings, costs, null);
     }
 
     /**
@@ -68,6 +97,25 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      */
     public static Identification restore(
             ChannelIndex index, HessoSettings settings, IdentificationState saved) {
+        return restore(index, settings, null, saved);
+    }
+
+    /**
+     * Restores an identification from a saved state of the same model, settings and cost model.
+     *
+     * @param index the channel index of the model's node groups
+     * @param settings the settings of the saved run
+     * @param costs the cost model of the saved run (required with a MAC budget)
+     * @param saved the saved state
+     * @return the identification, as it was when the state was taken
+     * @throws IllegalArgumentException if the state belongs to other node groups or to the other
+     *     kind of identification
+     */
+    public static Identification restore(
+            ChannelIndex index,
+            HessoSettings settings,
+            ChannelCosts costs,
+            IdentificationState saved) {
         Objects.requireNonNull(saved, "saved");
         boolean cric = settings.cric().isPresent();
         if (cric != (saved.progress() instanceof CricProgress)) {
@@ -77,13 +125,28 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                             + " but the settings "
                             + (cric ? "turn CRIC on" : "do not turn CRIC on"));
         }
-        return build(index, settings, saved);
+        return build(index, settings, costs, saved);
     }
 
     private static Identification build(
-            ChannelIndex index, HessoSettings settings, IdentificationState saved) {
+            ChannelIndex index,
+            HessoSettings settings,
+            ChannelCosts costs,
+            IdentificationState saved) {
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(settings, "settings");
+        if (settings.targetMacs().isPresent() && costs == null) {
+            throw new IllegalArgumentException(
+                    "targetMacs is "
+                            + settings.targetMacs().getAsDouble()
+                            + " but no cost model was given; the engine adapter must hand one"
+                            + " to the driver (HessoDriver with a CostModel)");
+        }
+        ChannelCosts budgetCosts = settings.targetMacs().isPresent() ? costs : null;
+        if (budgetCosts != null && budgetCosts.index() != index) {
+            throw new IllegalArgumentException(
+                    "the cost model is bound to another channel index than the identification's");
+        }
         return settings.schedule()
                 .<Identification>map(
                         schedule ->
@@ -91,6 +154,7 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                                         index,
                                         settings,
                                         schedule,
+                                        budgetCosts,
                                         saved == null ? null : (PeriodicProgress) saved.progress(),
                                         saved))
                 .orElseGet(
@@ -98,6 +162,7 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                                 new CricIdentification(
                                         index,
                                         settings,
+                                        budgetCosts,
                                         saved == null ? null : (CricProgress) saved.progress(),
                                         saved));
     }
@@ -225,6 +290,83 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                         index, chosen, states.prunedPerGroup(), settings.groupDivisible());
         adjustedTarget -= chosen.length - kept.length;
         states.markRedundant(kept);
+    }
+
+    /**
+     * Whether there is nothing to select: {@code K = 0} with a group sparsity target, no prunable
+     * channel with a MAC budget.
+     */
+    boolean nothingToSelect() {
+        return costs == null ? initialTarget == 0 : index.size() == 0;
+    }
+
+    /**
+     * Marks important channels redundant until the cost without the pruned and the newly redundant
+     * channels is within {@code fraction} of the dense cost (see {@link MacBudgetSelection}); the
+     * adjusted target becomes the number of channels chosen so far. Needs the cost model.
+     */
+    void selectWithinBudget(double[] scores, double fraction) {
+        int[] chosen =
+                MacBudgetSelection.select(
+                        scores,
+                        c -> states.get(c) == ChannelState.IMPORTANT,
+                        costs,
+                        costs.keptWithout(removed(false)),
+                        budget(fraction),
+                        settings.groupDivisible());
+        states.markRedundant(chosen);
+        adjustedTarget = states.count(ChannelState.PRUNED) + states.count(ChannelState.REDUNDANT);
+    }
+
+    /**
+     * Chooses, from the dense model, the channels whose removal meets the final MAC budget (CRIC's
+     * violating and trial sets); changes no state. Needs the cost model.
+     */
+    int[] budgetSelection(double[] scores) {
+        return MacBudgetSelection.select(
+                scores,
+                c -> true,
+                costs,
+                costs.fullWidths(),
+                budget(settings.targetMacs().getAsDouble()),
+                settings.groupDivisible());
+    }
+
+    /** Returns the largest cost a fraction of the dense cost allows. */
+    double budget(double fraction) {
+        return Math.floor(fraction * costs.denseCost());
+    }
+
+    /** Returns the cost once the pruned (and, if asked, the redundant) channels are removed. */
+    long currentCost(boolean withRedundant) {
+        return costs.cost(costs.keptWithout(removed(withRedundant)));
+    }
+
+    private boolean[] removed(boolean withRedundant) {
+        boolean[] removed = new boolean[index.size()];
+        for (int c = 0; c < removed.length; c++) {
+            ChannelState state = states.get(c);
+            removed[c] =
+                    state == ChannelState.PRUNED
+                            || (withRedundant && state == ChannelState.REDUNDANT);
+        }
+        return removed;
+    }
+
+    /**
+     * Returns where the MAC budget stands.
+     *
+     * @return the report, or null with a group sparsity target
+     */
+    public CostReport costReport() {
+        if (costs == null) {
+            return null;
+        }
+        return new CostReport(
+                costs.denseCost(),
+                currentCost(false),
+                currentCost(true),
+                settings.targetMacs().getAsDouble());
     }
 
     /** A plan that trains normally: pruned rows stay zero, nothing is projected. */

@@ -5,6 +5,7 @@ import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
+import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.schedule.PruningSchedule;
 
@@ -12,11 +13,17 @@ import ai.hesso.core.schedule.PruningSchedule;
  * HESSO's identification (spec section 4): at each period start the lowest-scoring channels up to
  * the period's quota become redundant; they are projected linearly to zero while still taking
  * gradient steps, and become pruned when the period ends.
+ *
+ * <p>With a MAC budget {@code f} the quota of period {@code p} is a cost instead of a channel
+ * count: at its start, channels are chosen (by {@link ai.hesso.core.selection.MacBudgetSelection})
+ * until the cost left is at most {@code 1 - (1 - f) p / P} of the dense cost ({@link
+ * PruningSchedule#costFractions}), {@code f} after the last.
  */
 final class PeriodicIdentification extends Identification {
 
     private final PruningSchedule schedule;
     private final int[] quotas;
+    private final double[] costFractions;
     private int periodsStarted;
     private Phase phase = Phase.WARM_UP;
 
@@ -24,11 +31,14 @@ final class PeriodicIdentification extends Identification {
             ChannelIndex index,
             HessoSettings settings,
             PruningSchedule schedule,
+            ChannelCosts costs,
             PeriodicProgress progress,
             IdentificationState saved) {
-        super(index, settings, saved);
+        super(index, settings, costs, saved);
         this.schedule = schedule;
         this.quotas = schedule.quotas(initialTarget);
+        this.costFractions =
+                costs == null ? null : schedule.costFractions(settings.targetMacs().getAsDouble());
         if (progress != null) {
             if (progress.periodsStarted() > schedule.pruningPeriods()) {
                 throw new IllegalArgumentException(
@@ -47,10 +57,18 @@ final class PeriodicIdentification extends Identification {
     public StepPlan plan(int step, StepContext context) {
         if (schedule.startsPeriod(step, periodsStarted)) {
             states.commitRedundant();
-            int quota = quotas[periodsStarted];
-            if (quota > 0) {
-                // a zero quota selects nothing, so its scores are never needed
-                selectRedundant(score(context), quota);
+            if (costs != null) {
+                double fraction = costFractions[periodsStarted];
+                if (currentCost(false) > budget(fraction)) {
+                    // a period whose cost is already within budget needs no scores
+                    selectWithinBudget(score(context), fraction);
+                }
+            } else {
+                int quota = quotas[periodsStarted];
+                if (quota > 0) {
+                    // a zero quota selects nothing, so its scores are never needed
+                    selectRedundant(score(context), quota);
+                }
             }
             periodsStarted++;
         }

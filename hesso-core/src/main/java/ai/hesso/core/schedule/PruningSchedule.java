@@ -171,4 +171,25 @@ public record PruningSchedule(int startPruningStep, int pruningSteps, int prunin
         quotas[pruningPeriods - 1] = target - each * (pruningPeriods - 1);
         return quotas;
     }
+
+    /**
+     * Splits a cost budget over the periods with the shape of {@link #quotas}: each period removes
+     * the same share {@code (1 - f) / P} of the dense cost, so the fraction of the dense cost left
+     * after period {@code p} (1-based) is {@code 1 - (1 - f) p / P}, and exactly {@code f} after
+     * the last.
+     *
+     * @param fraction the budget {@code f}, in {@code (0, 1)}
+     * @return a new array of P fractions, decreasing, the last equal to {@code f}
+     */
+    public double[] costFractions(double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("fraction must be in (0, 1), got " + fraction);
+        }
+        double[] fractions = new double[pruningPeriods];
+        for (int p = 1; p < pruningPeriods; p++) {
+            fractions[p - 1] = 1 - (1 - fraction) * p / pruningPeriods;
+        }
+        fractions[pruningPeriods - 1] = fraction;
+        return fractions;
+    }
 }
