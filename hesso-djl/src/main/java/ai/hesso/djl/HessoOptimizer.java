@@ -1,6 +1,7 @@
 package ai.hesso.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
@@ -9,12 +10,16 @@ import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.StepPlan;
+import ai.hesso.core.cost.CostModel;
+import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.engine.StepBoundary;
 import ai.hesso.djl.engine.TensorSlot;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * HESSO, the Hybrid Efficient Structured Sparse Optimizer (Chen et al., "HESSO: Towards Automatic
@@ -73,7 +78,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                         builder.variant,
                         rescaleGrad,
                         clipGrad,
-                        builder.failIfNothingToPrune);
+                        builder.failIfNothingToPrune,
+                        builder.costModel);
         if (!Float.isFinite(rescaleGrad) || rescaleGrad <= 0) {
             throw new IllegalArgumentException(
                     "rescaleGrad must be positive and finite, got " + rescaleGrad);
@@ -110,6 +116,17 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         return run == null
                 ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0)
                 : run.driver().metrics();
+    }
+
+    /**
+     * Returns where a MAC budget stands ({@code HessoSettings.Builder#optTargetMacs}): the dense
+     * MACs per sample, the MACs without the pruned channels (what the compact model will cost), the
+     * target.
+     *
+     * @return the report; empty with a group sparsity target or before the first step
+     */
+    public Optional<CostReport> costReport() {
+        return run == null ? Optional.empty() : run.driver().costReport();
     }
 
     /**
@@ -220,6 +237,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private Block block;
         private NodeGroupSource groupSource;
         private boolean failIfNothingToPrune = true;
+        private CostModel costModel;
 
         Builder() {}
 
@@ -323,6 +341,21 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder optNodeGroupSource(NodeGroupSource source) {
             this.groupSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Gives the cost model that a MAC budget ({@code HessoSettings.Builder#optTargetMacs}) is
+         * spent against. By default it is built at the first update from the block and the input
+         * shapes it was initialized with ({@link BlockMacs#of(Block, Shape...)}); give one to
+         * budget another input shape ({@code BlockMacs.of(block, shape)}) or your own cost. Not
+         * used with a group sparsity target.
+         *
+         * @param costModel the cost model, its node group names those of the node groups
+         * @return this builder
+         */
+        public Builder optCostModel(CostModel costModel) {
+            this.costModel = Objects.requireNonNull(costModel, "costModel");
             return this;
         }
 

@@ -54,13 +54,17 @@ public final class HessoTrainingListener extends TrainingListenerAdapter {
     public void onEpoch(Trainer trainer) {
         epoch++;
         logger.info("epoch {}: HESSO {}", epoch, optimizer.metrics());
+        optimizer
+                .costReport()
+                .ifPresent(report -> logger.info("epoch {}: HESSO {}", epoch, report));
     }
 
     /** {@inheritDoc} */
     @Override
     public void onTrainingEnd(Trainer trainer) {
         HessoMetrics metrics = optimizer.metrics();
-        if (metrics.targetChannels() > 0 && metrics.phase() != Phase.PRUNED) {
+        boolean pruning = metrics.targetChannels() > 0 || optimizer.costReport().isPresent();
+        if (pruning && metrics.phase() != Phase.PRUNED) {
             logger.warn(
                     "training ended before HESSO finished pruning: {}; start pruning earlier or"
                             + " shorten pruningSteps so that all periods end within training",

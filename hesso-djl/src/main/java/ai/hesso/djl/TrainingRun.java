@@ -1,14 +1,17 @@
 package ai.hesso.djl;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.StepPlan;
+import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.engine.PlanExecutor;
 import ai.hesso.djl.engine.TensorSlot;
 import java.util.HashMap;
@@ -53,7 +56,8 @@ final class TrainingRun implements AutoCloseable {
             VariantSettings variant,
             float rescaleGrad,
             float clipGrad,
-            boolean failIfNothingToPrune) {}
+            boolean failIfNothingToPrune,
+            CostModel costModel) {}
 
     /**
      * Maps DJL's parameter ids to paths, finds and validates the node groups and creates the driver
@@ -78,7 +82,7 @@ final class TrainingRun implements AutoCloseable {
         }
         List<NodeGroup> groups = setup.groupSource().groups(setup.block());
         NodeGroupValidation.check(groups, parameters);
-        HessoDriver driver = new HessoDriver(setup.pruning(), groups);
+        HessoDriver driver = new HessoDriver(setup.pruning(), groups, null, costModel(setup));
         if (setup.failIfNothingToPrune()) {
             driver.nothingToPruneReason()
                     .ifPresent(
@@ -107,7 +111,30 @@ final class TrainingRun implements AutoCloseable {
                 driver.metrics().targetChannels(),
                 parameters.size(),
                 setup.variant());
+        driver.costReport()
+                .ifPresent(
+                        report ->
+                                logger.info(
+                                        "HESSO: MAC budget {} of {} MACs per sample: at most {}",
+                                        report.targetFraction(),
+                                        report.denseMacs(),
+                                        report.budgetMacs()));
         return new TrainingRun(idToName, parameters, driver, executor);
+    }
+
+    /**
+     * Returns the cost model a MAC budget needs: the one given to the builder, or the block's
+     * ({@link BlockMacs}) at the input shapes it was initialized with; null without a budget.
+     */
+    private static CostModel costModel(Setup setup) {
+        if (setup.pruning().targetMacs().isEmpty()) {
+            return null;
+        }
+        if (setup.costModel() != null) {
+            return setup.costModel();
+        }
+        Shape[] inputShapes = setup.block().getInputShapes();
+        return BlockMacs.of(setup.block(), inputShapes);
     }
 
     /**

@@ -21,15 +21,20 @@ import java.util.stream.IntStream;
  * lowest price per MAC saved is taken (ties: the move whose first channel has the lower global
  * index), {@code k} is updated, and the savings are recomputed before the next move, because
  * removing a producer's channel makes its consumers' filters cheaper and removing a consumer's
- * filter makes the producer's channels cheaper.
+ * filter makes the producer's channels cheaper. When the chosen move would reach the target, the
+ * walk ends instead with the <em>cheapest</em> move that reaches it (lowest price, then smallest
+ * saving): every such move ends the selection, so the one that removes the least saliency is the
+ * better last step, and it is usually the one that overshoots least.
  *
- * <p>Why this rule: choosing the removed set is a knapsack problem (minimise the saliency removed
- * subject to the MACs removed being at least {@code C(dense) - budget}); taking items by value per
- * weight is the classic greedy for it, optimal for the fractional relaxation and within one item of
- * the optimum otherwise, and it reduces to plain lowest-score selection when every channel costs
- * the same. Recomputing after each move keeps the weights exact where channels interact. The walk
- * stops at the first widths within the target, so the result undershoots the target by less than
- * the saving of the last move (one channel, or {@code groupDivisible} channels).
+ * <p>Why this rule: choosing the removed set is a covering knapsack problem (minimise the saliency
+ * removed subject to the MACs removed being at least {@code C(dense) - budget}). For channels whose
+ * savings do not interact, taking items by price per MAC is optimal for the fractional relaxation,
+ * so the greedy set removes at most the price of its last item more than the best possible set;
+ * ending with the cheapest finishing item (the usual "best single item" repair) only lowers that.
+ * It reduces to plain lowest-score selection when every channel costs the same. Recomputing after
+ * each move keeps the savings exact where channels do interact. The walk stops at the first widths
+ * within the target, so the result undershoots the target by less than the saving of the last move
+ * (one channel, or {@code groupDivisible} channels).
  *
  * <p>Scores are used as prices as they are when none is negative (every built-in criterion is
  * non-negative); otherwise all are shifted up by the lowest candidate score so that prices stay
@@ -81,6 +86,11 @@ public final class MacBudgetSelection {
             double bestPrice = Double.POSITIVE_INFINITY;
             long bestSaving = 0;
             int bestCount = 0;
+            // the cheapest move that alone reaches the target, by total price
+            int finish = -1;
+            double finishPrice = Double.POSITIVE_INFINITY;
+            long finishSaving = 0;
+            int finishCount = 0;
             for (int g = 0; g < queues.size(); g++) {
                 int count =
                         moveSize(
@@ -94,11 +104,19 @@ public final class MacBudgetSelection {
                 if (saving <= 0) {
                     continue;
                 }
-                double price = 0;
+                double total = 0;
                 for (int i = 0; i < count; i++) {
-                    price += scores[queues.get(g)[taken[g] + i]] - shift;
+                    total += scores[queues.get(g)[taken[g] + i]] - shift;
                 }
-                price /= saving;
+                if (cost - saving <= targetCost
+                        && (total < finishPrice
+                                || (total == finishPrice && saving < finishSaving))) {
+                    finish = g;
+                    finishPrice = total;
+                    finishSaving = saving;
+                    finishCount = count;
+                }
+                double price = total / saving;
                 if (price < bestPrice
                         || (price == bestPrice
                                 && queues.get(g)[taken[g]] < queues.get(best)[taken[best]])) {
@@ -110,6 +128,11 @@ public final class MacBudgetSelection {
             }
             if (best < 0) {
                 break;
+            }
+            if (cost - bestSaving <= targetCost) {
+                best = finish;
+                bestSaving = finishSaving;
+                bestCount = finishCount;
             }
             for (int i = 0; i < bestCount; i++) {
                 chosen.add(queues.get(best)[taken[best]++]);

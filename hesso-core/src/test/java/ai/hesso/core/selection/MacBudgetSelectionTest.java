@@ -67,6 +67,12 @@ class MacBudgetSelectionTest {
         assertArrayEquals(
                 new int[] {0},
                 MacBudgetSelection.select(SCORES, c -> true, costs, new int[] {3, 2}, 30, 1));
+        // target 37: channel 0 has the best price per MAC (0.2 / 12 against 0.12 / 6) and
+        // reaches the target, but so does channel 3 (42 - 6 = 36), which removes less saliency:
+        // the walk ends with the cheapest move that reaches the target
+        assertArrayEquals(
+                new int[] {3},
+                MacBudgetSelection.select(SCORES, c -> true, costs, new int[] {3, 2}, 37, 1));
         // already within the target: nothing
         assertArrayEquals(
                 new int[] {},

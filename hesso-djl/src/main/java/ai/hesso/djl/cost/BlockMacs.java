@@ -1,0 +1,169 @@
+package ai.hesso.djl.cost;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.hesso.core.cost.ChannelShare;
+import ai.hesso.core.cost.LayerMacModel;
+import ai.hesso.core.cost.LayerMacs;
+import ai.hesso.core.cost.Width;
+import ai.hesso.core.group.ChannelAxis;
+import ai.hesso.djl.compact.LayerCost;
+import ai.hesso.djl.compact.ModelCost;
+import ai.hesso.djl.discovery.DiscoveredGroup;
+import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.djl.discovery.ParameterSlice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds the MAC cost model of an initialized block: each layer that {@link ModelCost} counts
+ * becomes a {@link LayerMacs} term {@code coefficient * input(k) * output(k)}, with its output
+ * width following the node group its weight (or a norm's gamma) is a member of, and its input width
+ * following every node group whose consumer slice lies on its weight's axis 1 (with {@code
+ * columnsPerChannel} columns per channel, {@code H * W} after a flatten).
+ *
+ * <p>The coefficient is the layer's dense MACs divided by its dense input columns and output
+ * channels: {@code positions} for a linear layer, {@code H' W' prod(kernel)} for a convolution, the
+ * positions per channel for a norm (whose input counts as 1). So at every choice of kept widths the
+ * model gives exactly what {@link ModelCost} counts for the compact model that {@code Compaction}
+ * builds with those widths; layers that {@link ModelCost} counts as 0 MACs are left out.
+ */
+public final class BlockMacs {
+
+    private BlockMacs() {}
+
+    /**
+     * Builds the cost model with the default discovery.
+     *
+     * @param block the initialized block
+     * @param inputShapes its input shapes, batch axis first (MACs are per sample)
+     * @return the cost model
+     * @throws IllegalStateException if a layer's MACs are not a product of its widths
+     */
+    public static LayerMacModel of(Block block, Shape... inputShapes) {
+        return of(
+                block, GroupDiscovery.builder().build().discover(block, inputShapes), inputShapes);
+    }
+
+    /**
+     * Builds the cost model from a discovery report of the block.
+     *
+     * @param block the initialized block
+     * @param report its discovery report (node groups and consumer slices)
+     * @param inputShapes its input shapes, batch axis first
+     * @return the cost model; its group widths are those of every group in the report
+     * @throws IllegalStateException if a layer's MACs are not a product of its widths, naming the
+     *     layer
+     */
+    public static LayerMacModel of(Block block, DiscoveryReport report, Shape... inputShapes) {
+        Objects.requireNonNull(report, "report");
+        ModelCost cost = ModelCost.of(block, inputShapes);
+        Map<String, Parameter> parameters = block.getParameters().toMap();
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        Map<String, List<ChannelShare>> inputsByParameter = new HashMap<>();
+        for (DiscoveredGroup group : report.groups()) {
+            widths.put(group.name(), group.group().channels());
+            for (ParameterSlice slice : group.consumers()) {
+                if (slice.axis() == 1) {
+                    inputsByParameter
+                            .computeIfAbsent(slice.parameter(), p -> new ArrayList<>())
+                            .add(new ChannelShare(group.name(), slice.columnsPerChannel()));
+                }
+            }
+        }
+        List<LayerMacs> terms = new ArrayList<>();
+        for (LayerCost layer : cost.layers()) {
+            if (layer.macs() > 0) {
+                terms.add(term(layer, parameters, report, widths, inputsByParameter));
+            }
+        }
+        return new LayerMacModel(terms, widths);
+    }
+
+    private static LayerMacs term(
+            LayerCost layer,
+            Map<String, Parameter> parameters,
+            DiscoveryReport report,
+            Map<String, Integer> widths,
+            Map<String, List<ChannelShare>> inputsByParameter) {
+        String weight = parameterPath(layer.path(), "weight");
+        long inColumns;
+        long outChannels;
+        String owner;
+        if (parameters.containsKey(weight)) {
+            Shape shape = shape(parameters.get(weight));
+            inColumns = shape.get(1);
+            outChannels = shape.get(0);
+            owner = weight;
+        } else {
+            // a batch or layer norm: one MAC per output value, so its input counts as 1
+            owner = parameterPath(layer.path(), "gamma");
+            if (!parameters.containsKey(owner)) {
+                throw new IllegalStateException(
+                        "layer "
+                                + layer.path()
+                                + " ("
+                                + layer.kind()
+                                + ") has MACs but neither a weight nor a gamma; the MAC cost"
+                                + " model knows linear, convolution and norm layers");
+            }
+            inColumns = 1;
+            outChannels = shape(parameters.get(owner)).size();
+        }
+        List<ChannelShare> shares = inputsByParameter.getOrDefault(owner, List.of());
+        long fixedColumns = inColumns;
+        for (ChannelShare share : shares) {
+            fixedColumns -= share.columnsPerChannel() * widths.get(share.group());
+        }
+        if (fixedColumns < 0 || layer.macs() % (inColumns * outChannels) != 0) {
+            throw new IllegalStateException(
+                    "the MACs of layer "
+                            + layer.path()
+                            + " ("
+                            + layer.kind()
+                            + ", "
+                            + layer.macs()
+                            + ") are not a product of its "
+                            + inColumns
+                            + " input columns and "
+                            + outChannels
+                            + " output channels; it cannot be budgeted");
+        }
+        Width input = new Width(fixedColumns, shares);
+        Width output =
+                producer(report, owner)
+                        .filter(group -> widths.get(group) == outChannels)
+                        .map(Width::of)
+                        .orElse(Width.fixed(outChannels));
+        return new LayerMacs(layer.path(), layer.macs() / (inColumns * outChannels), input, output);
+    }
+
+    /** The node group whose channels are a tensor's rows (axis 0), if any. */
+    private static Optional<String> producer(DiscoveryReport report, String tensor) {
+        return report.groupOf(tensor)
+                .filter(
+                        g ->
+                                g.group().members().stream()
+                                        .anyMatch(
+                                                m ->
+                                                        m.tensor().equals(tensor)
+                                                                && m.axis() == ChannelAxis.FIRST))
+                .map(DiscoveredGroup::name);
+    }
+
+    private static Shape shape(Parameter parameter) {
+        return parameter.getArray().getShape();
+    }
+
+    /** DJL's parameter path: the block path and the parameter name joined by '_'. */
+    private static String parameterPath(String blockPath, String name) {
+        return blockPath.isEmpty() ? name : blockPath + "_" + name;
+    }
+}
