@@ -51,6 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
     private double sparsity;
 
     @Option(
+            names = "--target-macs",
+            paramLabel = "F",
+            description =
+                    "prune to a compute budget instead of --sparsity: keep at most this fraction"
+                            + " of the dense model's MACs, in (0, 1)")
+    private Double targetMacs;
+
+    @Option(
             names = "--lr",
             paramLabel = "LR",
             defaultValue = "0.05",
@@ -104,7 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
                 seed,
                 limit,
                 testLimit,
-                compareDense);
+                compareDense,
+                targetMacs);
     }
 
     /**
@@ -145,6 +154,11 @@ public final class DemoCommand implements Callable<Integer> {
                 s.pruningPeriods(),
                 s.pruningSteps(),
                 s.prunedByStep());
+        if (settings.targetMacs() != null) {
+            out.printf(
+                    "MAC budget %.2f of the dense model's MACs replaces the group sparsity target%n",
+                    settings.targetMacs());
+        }
         out.flush();
         long start = System.nanoTime();
         DemoResult result = new DemoRun(settings, out).run();

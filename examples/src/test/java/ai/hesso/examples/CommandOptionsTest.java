@@ -61,9 +61,12 @@ class CommandOptionsTest {
                         "1000",
                         "--test-limit",
                         "500",
-                        "--compare-dense");
+                        "--compare-dense",
+                        "--target-macs",
+                        "0.3");
         DemoSettings s = command.settings();
-        assertEquals(new DemoSettings(Path.of("/tmp/fm"), 3, 64, 0.3, 0.1f, 7, 1000, 500, true), s);
+        assertEquals(
+                new DemoSettings(Path.of("/tmp/fm"), 3, 64, 0.3, 0.1f, 7, 1000, 500, true, 0.3), s);
         // 1000 / 64 -> 16 steps per epoch, 48 in all: warm-up 5, pruning 11 in 4 periods
         assertEquals(new DemoSettings.Schedule(48, 5, 11, 4), s.schedule());
     }
@@ -79,6 +82,8 @@ class CommandOptionsTest {
                 "--lr|0|hesso demo: --lr must be positive and finite, got 0.0",
                 "--limit|70000|hesso demo: --limit must be in [1, 60000], got 70000",
                 "--test-limit|0|hesso demo: --test-limit must be in [1, 10000], got 0",
+                "--target-macs|0|hesso demo: --target-macs must be in (0, 1), got 0.0",
+                "--target-macs|1|hesso demo: --target-macs must be in (0, 1), got 1.0",
             })
     void demoRejectsABadValueInOneLine(String option, String value, String message) {
         assertEquals(2, run("demo", option, value));

@@ -95,14 +95,16 @@ public final class DemoRun {
                                 .setBlock(block)
                                 .optVariant(VariantSettings.sgd(DemoSettings.MOMENTUM, 0, 0))
                                 .setPruning(
-                                        HessoSettings.builder()
-                                                .optTargetGroupSparsity(settings.sparsity())
+                                        target(settings)
                                                 .optStartPruningStep(schedule.startPruningStep())
                                                 .setPruningSteps(schedule.pruningSteps())
                                                 .optPruningPeriods(schedule.pruningPeriods())
                                                 .build())
                                 .build();
                 hesso = train(model, optimizer, optimizer, train, test, "HESSO");
+                if (out != null) {
+                    optimizer.costReport().ifPresent(r -> out.println("HESSO " + r));
+                }
                 ChannelCensus census = new ChannelCensus(block);
                 List<NodeGroup> groups = optimizer.driver().channelIndex().prunableGroups();
                 List<ChannelCensus.GroupCensus> counted = census.census(groups);
@@ -130,6 +132,14 @@ public final class DemoRun {
                         settings, schedule, hesso, dense, metrics, counted, before, after);
             }
         }
+    }
+
+    /** HESSO's target: the MAC budget when one is set, else the group sparsity. */
+    private static HessoSettings.Builder target(DemoSettings settings) {
+        HessoSettings.Builder builder = HessoSettings.builder();
+        return settings.targetMacs() != null
+                ? builder.optTargetMacs(settings.targetMacs())
+                : builder.optTargetGroupSparsity(settings.sparsity());
     }
 
     private Training trainDense(FashionMnist train, FashionMnist test)

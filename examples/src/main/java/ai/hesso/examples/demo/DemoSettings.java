@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param trainLimit the number of training images used, 1 to 60,000
  * @param testLimit the number of test images used, 1 to 10,000
  * @param compareDense whether to also train the same model with DJL's plain SGD
+ * @param targetMacs the MAC budget, a fraction in {@code (0, 1)} of the dense model's MACs that
+ *     replaces the group sparsity as HESSO's target, or null to prune to {@code sparsity}
  */
 public record DemoSettings(
         Path dataDirectory,
@@ -31,7 +33,8 @@ public record DemoSettings(
         int seed,
         int trainLimit,
         int testLimit,
-        boolean compareDense) {
+        boolean compareDense,
+        Double targetMacs) {
 
     /** The number of training images in Fashion-MNIST. */
     public static final int TRAIN_IMAGES = 60_000;
@@ -57,6 +60,7 @@ public record DemoSettings(
      * @param trainLimit the training images
      * @param testLimit the test images
      * @param compareDense whether to train the dense baseline
+     * @param targetMacs the MAC budget, or null
      * @throws IllegalArgumentException naming the bad value and the valid range
      */
     public DemoSettings {
@@ -78,6 +82,10 @@ public record DemoSettings(
             throw new IllegalArgumentException(
                     "--limit must be in [1, " + TRAIN_IMAGES + "], got " + trainLimit);
         }
+        if (targetMacs != null && !(targetMacs > 0 && targetMacs < 1)) {
+            throw new IllegalArgumentException(
+                    "--target-macs must be in (0, 1), got " + targetMacs);
+        }
         if (testLimit < 1 || testLimit > TEST_IMAGES) {
             throw new IllegalArgumentException(
                     "--test-limit must be in [1, " + TEST_IMAGES + "], got " + testLimit);
@@ -93,7 +101,7 @@ public record DemoSettings(
      */
     public static DemoSettings defaults(Path dataDirectory) {
         return new DemoSettings(
-                dataDirectory, 2, 128, 0.5, 0.05f, 42, TRAIN_IMAGES, TEST_IMAGES, false);
+                dataDirectory, 2, 128, 0.5, 0.05f, 42, TRAIN_IMAGES, TEST_IMAGES, false, null);
     }
 
     /**

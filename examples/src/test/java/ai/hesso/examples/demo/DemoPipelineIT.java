@@ -28,7 +28,8 @@ class DemoPipelineIT {
                 Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TRAIN))
                         && Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TEST)),
                 "dataset-fashion-mnist is not installed");
-        DemoSettings settings = new DemoSettings(DIR, 4, 64, 0.5, 0.05f, 42, 4000, 2000, false);
+        DemoSettings settings =
+                new DemoSettings(DIR, 4, 64, 0.5, 0.05f, 42, 4000, 2000, false, null);
         // 63 steps per epoch, 252 in all: warm-up 25, then 5 periods over 58 steps
         assertEquals(new DemoSettings.Schedule(252, 25, 58, 5), settings.schedule());
         StringWriter progress = new StringWriter();
