@@ -19,10 +19,12 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
+import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.examples.data.FashionMnist;
@@ -102,9 +104,6 @@ public final class DemoRun {
                                                 .build())
                                 .build();
                 hesso = train(model, optimizer, optimizer, train, test, "HESSO");
-                if (out != null) {
-                    optimizer.costReport().ifPresent(r -> out.println("HESSO " + r));
-                }
                 ChannelCensus census = new ChannelCensus(block);
                 List<NodeGroup> groups = optimizer.driver().channelIndex().prunableGroups();
                 List<ChannelCensus.GroupCensus> counted = census.census(groups);
@@ -119,6 +118,9 @@ public final class DemoRun {
                                         + report.nodeGroups());
                     }
                 }
+                if (out != null) {
+                    out.println(macs(block, report, optimizer));
+                }
                 HessoMetrics metrics = optimizer.metrics();
                 long before = census.trainableParameters();
                 long after = census.compactTrainableParameters(report, counted);
@@ -132,6 +134,32 @@ public final class DemoRun {
                         settings, schedule, hesso, dense, metrics, counted, before, after);
             }
         }
+    }
+
+    /**
+     * Describes the MACs per image before and after removing the pruned channels, as the compaction
+     * report would count them, for either target.
+     */
+    private static String macs(Block block, DiscoveryReport report, HessoOptimizer optimizer) {
+        ChannelCosts costs =
+                new ChannelCosts(
+                        BlockMacs.of(block, report, block.getInputShapes()),
+                        optimizer.driver().channelIndex());
+        int[] kept = costs.fullWidths();
+        List<NodeGroup> groups = costs.index().prunableGroups();
+        for (int g = 0; g < kept.length; g++) {
+            kept[g] -= optimizer.driver().prunedChannels().get(groups.get(g).name()).length;
+        }
+        long after = costs.cost(kept);
+        return String.format(
+                "MACs per image %,d dense -> %,d without the pruned channels (%.3f)%s",
+                costs.denseCost(),
+                after,
+                (double) after / costs.denseCost(),
+                optimizer
+                        .costReport()
+                        .map(r -> String.format("; MAC budget %.3f", r.targetFraction()))
+                        .orElse(""));
     }
 
     /** HESSO's target: the MAC budget when one is set, else the group sparsity. */
