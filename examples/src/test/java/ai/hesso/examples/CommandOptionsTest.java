@@ -90,7 +90,8 @@ class CommandOptionsTest {
     void demoRejectsANonNumber() {
         assertEquals(2, run("demo", "--sparsity", "half"));
         assertTrue(
-                err.toString().startsWith("Invalid value for option '--sparsity': 'half'"),
+                err.toString()
+                        .startsWith("hesso demo: Invalid value for option '--sparsity': 'half'"),
                 err.toString());
     }
 
