@@ -18,12 +18,14 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.djl.discovery.LayerHandler;
 import ai.hesso.djl.discovery.Trace;
 import ai.hesso.fixtures.DiscoveryModels;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +221,37 @@ class CompactionValidationIT {
             assertEquals(expected, e.getMessage());
             assertUntouched(block, before);
         }
+    }
+
+    @Test
+    void aFailureAfterBuildingClosesWhatWasBuilt() {
+        // A report that forgets 01Conv2d's consumer: the rebuilt 04Conv2d reads 3 channels, but
+        // nothing cuts the original's input slice, so the copy finds 4.
+        List<DiscoveredGroup> groups = new ArrayList<>();
+        for (DiscoveredGroup g : report.groups()) {
+            groups.add(
+                    g.name().equals("01Conv2d")
+                            ? new DiscoveredGroup(g.group(), List.of(), g.companions(), g.blocks())
+                            : g);
+        }
+        DiscoveryReport forgetful = new DiscoveryReport(groups, report.findings());
+        Map<String, float[]> before = CompactFixtures.snapshot(vgg);
+        // every model's manager is a child of the engine's system manager
+        NDManager system = manager.getParentManager();
+        int arrays = system.getManagedArrays().size();
+        CompactionException e =
+                assertThrows(
+                        CompactionException.class,
+                        () ->
+                                Compaction.compact(
+                                        vgg, forgetful, Map.of("01Conv2d", new int[] {0}), IMAGE));
+        assertEquals("04Conv2d", e.blockPath());
+        assertEquals(
+                "parameter 04Conv2d_weight: the kept values have shape (6, 4, 3, 3) but the rebuilt"
+                        + " layer's parameter has shape (6, 3, 3, 3)",
+                e.getMessage());
+        assertEquals(arrays, system.getManagedArrays().size(), "the new model was closed");
+        assertUntouched(vgg, before);
     }
 
     /** Follows its input's channels, as a user teaches discovery. */
