@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             GroupsCommand.class,
             BenchCommand.class,
+            CricCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
         })
