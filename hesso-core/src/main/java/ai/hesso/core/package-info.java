@@ -5,7 +5,7 @@
  *
  * <p>Algorithm: HESSO, "Hybrid Efficient Structured Sparse Optimizer" (Chen et al., arXiv
  * 2409.09085), with its corrective redundant identification cycle (CRIC). Every formula, and every
- * deviation from the paper and from OTO's reference code, is written out in the repository's
- * {@code docs/algorithm.md}.
+ * deviation from the paper and from OTO's reference code, is written out in the repository's {@code
+ * docs/algorithm.md}.
  */
 package ai.hesso.core;
