@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             ReplayCommand.class,
             GroupsCommand.class,
             BenchCommand.class,
+            CricCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * here), before any tensor of that step is updated; read {@link #metrics()} and {@link
  * #prunedChannels()} at any time. The driver is not thread-safe; an engine that updates tensors on
  * several devices calls it once per step and applies the same plan to every device copy.
+ *
+ * <p>The algorithm it plans (periods, {@code groupDivisible} rounding, CRIC's probe, cycles and
+ * vote) and where it departs from the paper and from OTO's reference code are written out in the
+ * repository's {@code docs/algorithm.md}.
  */
 public final class HessoDriver {
 

@@ -196,7 +196,7 @@ public final class DemoRun {
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      */
-    static double testAccuracy(Trainer trainer, Dataset data)
+    public static double testAccuracy(Trainer trainer, Dataset data)
             throws IOException, TranslateException {
         long correct = 0;
         long seen = 0;
