@@ -54,11 +54,13 @@ class HessoLongRunIT {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                 NDManager modelManager = run.model.getNDManager();
                 // by step 500 both groups have masks: the optimizer then holds Adam's two moments
-                // per parameter, two indicators per group and one multiplier per group and rank
+                // per parameter, two indicators per group and one multiplier per group and rank,
+                // and for the one group with pruned channels (three periods of one channel each
+                // have ended, all in the same group) one keep multiplier per rank
                 for (int k = 0; k < 500; k++) {
                     run.step(batches.get(k % batches.size()));
                 }
-                assertEquals(6 * 2 + 2 * 2 + 2 * 2, hesso.liveStateArrays());
+                assertEquals(6 * 2 + 2 * 2 + 2 * 2 + 2, hesso.liveStateArrays());
                 int modelArrays = modelManager.getManagedArrays().size();
                 int optimizerArrays = hesso.liveStateArrays();
                 for (int k = 500; k < 2000; k++) {
@@ -66,6 +68,56 @@ class HessoLongRunIT {
                 }
                 assertEquals(Phase.PRUNED, hesso.metrics().phase());
                 assertEquals(16, hesso.metrics().pruned());
+                assertEquals(modelArrays, modelManager.getManagedArrays().size());
+                assertEquals(optimizerArrays, hesso.liveStateArrays());
+            }
+        }
+    }
+
+    @Test
+    void prunedChannelsStayExactlyZeroOverFourThousandStepsWithDecayAndMomentum() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = SyntheticData.fixedBatches(manager, 16, 8, new Shape(6), 3, 37);
+            try (TrainingHarness run =
+                    new TrainingHarness(
+                            TinyModels.mlp(6, 16, 3),
+                            new Shape(8, 6),
+                            3,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRateTracker(Tracker.fixed(0.05f))
+                                            .setBlock(b)
+                                            .optVariant(VariantSettings.sgd(0.9, 0, 5e-3))
+                                            .optTotalSteps(4000)
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.5)
+                                                            .optStartPruningStep(50)
+                                                            .setPruningSteps(500)
+                                                            .optPruningPeriods(5)
+                                                            .build())
+                                            .build())) {
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                NDManager modelManager = run.model.getNDManager();
+                // the last period ends at step 549; from then on nothing may grow
+                for (int k = 0; k < 1000; k++) {
+                    run.step(batches.get(k % batches.size()));
+                }
+                int modelArrays = modelManager.getManagedArrays().size();
+                int optimizerArrays = hesso.liveStateArrays();
+                for (int k = 1000; k < 4000; k++) {
+                    run.step(batches.get(k % batches.size()));
+                }
+                assertEquals(4000, hesso.metrics().step());
+                assertEquals(Phase.PRUNED, hesso.metrics().phase());
+                assertEquals(16, hesso.metrics().pruned());
+                assertEquals(16, hesso.metrics().verifiedZero());
+                assertEquals(0, hesso.metrics().skippedSteps());
+                int zeros = 0;
+                for (NodeGroup group : hesso.driver().channelIndex().prunableGroups()) {
+                    zeros += run.zeroChannels(group);
+                }
+                assertEquals(16, zeros);
                 assertEquals(modelArrays, modelManager.getManagedArrays().size());
                 assertEquals(optimizerArrays, hesso.liveStateArrays());
             }
