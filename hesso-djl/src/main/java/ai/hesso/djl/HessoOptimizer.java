@@ -51,6 +51,14 @@ import java.util.Objects;
  * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
  * resolved at the first update, when the block is initialized.
+ *
+ * <p>Reliability: at the first update of every step the loss and every gradient are checked finite
+ * (one sum per gradient on the engine); a bad step is skipped whole, or fails, as the {@link
+ * NonFinitePolicy} says. Pruned channels stay exactly zero: their gradient rows are cleared every
+ * step and their rows of the momentum or moments once they are pruned. The pruned count is checked
+ * against the arrays whenever the masks change ({@link HessoMetrics#verifiedZero()}). The whole
+ * state is saved with {@link #checkpoint()} and continued with {@link #resume}, bit for bit; {@link
+ * HessoCheckpoints} does it with the model's parameters in one call.
  */
 public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
@@ -300,10 +308,12 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     /**
      * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker} (or {@link
      * #setLearningRate}), {@link #setBlock} and {@link #setPruning}. Optional: {@link #optVariant}
-     * (default plain SGD), the node groups (default: automatic discovery), DJL's {@code
-     * setRescaleGrad} and {@code optClipGrad}. Weight decay is part of the variant's settings, in
-     * double precision; DJL's float {@code optWeightDecays} is refused so that there is one way to
-     * set it.
+     * (default plain SGD), the node groups (default: automatic discovery), {@link
+     * #optNonFinitePolicy} and {@link #optMaxConsecutiveSkips}, {@link #optTotalSteps}, DJL's
+     * {@code setRescaleGrad} and {@code optClipGrad} (positive, or negative for none). Weight decay
+     * is part of the variant's settings, in double precision; DJL's float {@code optWeightDecays}
+     * is refused so that there is one way to set it, and {@code optBeginNumUpdate} because HESSO
+     * counts its own steps.
      */
     public static final class Builder extends OptimizerBuilder<Builder> {
 

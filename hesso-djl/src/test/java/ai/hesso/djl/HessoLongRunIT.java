@@ -53,17 +53,16 @@ class HessoLongRunIT {
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                 NDManager modelManager = run.model.getNDManager();
-                // by step 500 both groups have masks: the optimizer then holds Adam's two moments
-                // per parameter, two indicators per group and one multiplier per group and rank,
-                // and for the one group with pruned channels (three periods of one channel each
-                // have ended, all in the same group) one keep multiplier per rank
-                for (int k = 0; k < 500; k++) {
+                // the last period ends at step 1519; by then both groups have pruned channels: the
+                // optimizer holds Adam's two moments per parameter, two indicators per group, one
+                // step multiplier and one keep multiplier (0 on pruned rows) per group and rank
+                for (int k = 0; k < 1530; k++) {
                     run.step(batches.get(k % batches.size()));
                 }
-                assertEquals(6 * 2 + 2 * 2 + 2 * 2 + 2, hesso.liveStateArrays());
+                assertEquals(6 * 2 + 2 * 2 + 2 * 2 + 2 * 2, hesso.liveStateArrays());
                 int modelArrays = modelManager.getManagedArrays().size();
                 int optimizerArrays = hesso.liveStateArrays();
-                for (int k = 500; k < 2000; k++) {
+                for (int k = 1530; k < 2000; k++) {
                     run.step(batches.get(k % batches.size()));
                 }
                 assertEquals(Phase.PRUNED, hesso.metrics().phase());

@@ -3,6 +3,7 @@ package ai.hesso.djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
@@ -23,8 +24,11 @@ import ai.hesso.djl.checkpoint.HessoCheckpointListener;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +128,47 @@ class HessoResumeIT {
         }
     }
 
+    @Test
+    void resumeFallsBackToThePreviousWholeCheckpoint() throws Exception {
+        fit(dir, 2, 4);
+        Path latest = dir.resolve("mlp-0002.hesso");
+        byte[] whole = Files.readAllBytes(latest);
+        Files.write(latest, Arrays.copyOf(whole, whole.length - 7));
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            HessoOptimizer hesso = optimizer(model, 4);
+            assertEquals(1, HessoCheckpoints.resume(model, hesso, dir));
+            assertEquals(1, hesso.resumedEpoch());
+            assertEquals(10, hesso.checkpoint().step());
+        }
+        // the model file of epoch 1 replaced by epoch 2's: it no longer belongs to its checkpoint
+        Files.copy(
+                dir.resolve("mlp-0002.params"),
+                dir.resolve("mlp-0001.params"),
+                StandardCopyOption.REPLACE_EXISTING);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            IOException e =
+                    assertThrows(
+                            IOException.class,
+                            () -> HessoCheckpoints.resume(model, optimizer(model, 4), dir));
+            assertTrue(
+                    e.getMessage().startsWith("no whole checkpoint of mlp in " + dir),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("checkpoint " + latest + " cannot be read"),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "model file "
+                                            + dir.resolve("mlp-0001.params")
+                                            + " is not the one saved with checkpoint "
+                                            + dir.resolve("mlp-0001.hesso")),
+                    e.getMessage());
+        }
+    }
+
     /** The end of a run that was never stopped. */
     private record Uninterrupted(
             Map<String, byte[]> parameters, HessoCheckpoint state, Map<String, int[]> pruned) {}
@@ -177,14 +222,7 @@ class HessoResumeIT {
                 Model model = Model.newInstance("mlp")) {
             ArrayDataset data = SyntheticData.blobs(manager, 80, 6, 3, 41, 8);
             model.setBlock(TinyModels.mlp(6, 16, 3));
-            HessoOptimizer hesso =
-                    Hesso.builder()
-                            .setLearningRateTracker(Tracker.fixed(0.05f))
-                            .setBlock(model.getBlock())
-                            .optVariant(Scenario.adam())
-                            .optTotalSteps(10 * totalEpochs)
-                            .setPruning(Scenario.cric())
-                            .build();
+            HessoOptimizer hesso = optimizer(model, totalEpochs);
             int done = HessoCheckpoints.resume(model, hesso, checkpoints);
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -207,5 +245,15 @@ class HessoResumeIT {
             }
             return Scenario.parameterBytes(model.getBlock());
         }
+    }
+
+    private static HessoOptimizer optimizer(Model model, int totalEpochs) {
+        return Hesso.builder()
+                .setLearningRateTracker(Tracker.fixed(0.05f))
+                .setBlock(model.getBlock())
+                .optVariant(Scenario.adam())
+                .optTotalSteps(10 * totalEpochs)
+                .setPruning(Scenario.cric())
+                .build();
     }
 }

@@ -14,9 +14,9 @@ import java.util.Map;
  *
  * <p>One reduction per tensor: the sum of a gradient is finite when every element is ({@code NaN}
  * and {@code Inf} propagate through a sum, {@code Inf + -Inf} is {@code NaN}), so the step's
- * gradients cost one sum each, one stack and one copy of a short vector to the host. A finite
- * gradient whose sum overflows is confirmed element by element before it is called non-finite, so
- * the fast test has no false alarms.
+ * gradients cost one sum each, one stack and one copy of a short vector to the host (one
+ * synchronisation with the device per step). A finite gradient whose sum overflows is confirmed
+ * element by element before it is called non-finite, so the fast test has no false alarms.
  */
 final class FiniteCheck {
 
@@ -42,19 +42,32 @@ final class FiniteCheck {
             gradient.attach(temp);
             names.add(entry.getKey());
             gradients.add(gradient);
-            // as float64: one stack whatever the tensors' types
-            sums.add(gradient.sum().toType(DataType.FLOAT64, false));
+            sums.add(gradient.sum());
         }
         if (sums.isEmpty()) {
             return null;
         }
-        double[] values = NDArrays.stack(sums).toDoubleArray();
+        double[] values =
+                NDArrays.stack(sameType(sums)).toType(DataType.FLOAT64, false).toDoubleArray();
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i]) && hasNonFinite(gradients.get(i))) {
                 return names.get(i);
             }
         }
         return null;
+    }
+
+    /** Stacking needs one type: the usual case (all float32) costs no cast at all. */
+    private static NDList sameType(NDList sums) {
+        DataType first = sums.get(0).getDataType();
+        if (sums.stream().allMatch(sum -> sum.getDataType() == first)) {
+            return sums;
+        }
+        NDList cast = new NDList();
+        for (NDArray sum : sums) {
+            cast.add(sum.toType(DataType.FLOAT64, false));
+        }
+        return cast;
     }
 
     private static boolean hasNonFinite(NDArray array) {
