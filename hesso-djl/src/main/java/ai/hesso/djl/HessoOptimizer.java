@@ -251,6 +251,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             // every gradient of the step is complete now: decide for the whole step at once
             boolean given = lossGiven;
             lossGiven = false;
+            // false until decided: a step whose check throws updates nothing
+            stepTaken = false;
             stepTaken = run.beginStep(given, pendingLoss, () -> loss(given));
         }
         if (!stepTaken) {

@@ -19,9 +19,11 @@ public enum NonFinitePolicy {
      * The default: the step is skipped for every parameter, as if its batch had not been there. No
      * parameter, momentum, Adam moment, update count, saliency score, CRIC loss ratio or score
      * history changes, the step counter (and so the schedule and the learning rate tracker's step)
-     * does not advance, and the gradients are cleared so that they do not add to the next step's.
-     * The step is counted ({@code HessoMetrics.skippedSteps()}) and logged at WARN with the step
-     * number and the first offending parameter, in the block's parameter order, or the loss.
+     * does not advance, the gradients are cleared so that they do not add to the next step's, and
+     * BatchNorm's running statistics, which the step's forward pass already wrote, are written back
+     * as they were after the last good step. The step is counted ({@code
+     * HessoMetrics.skippedSteps()}) and logged at WARN with the step number and the first offending
+     * parameter, in the block's parameter order, or the loss.
      */
     SKIP,
 

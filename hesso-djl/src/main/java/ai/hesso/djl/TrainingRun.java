@@ -244,6 +244,7 @@ final class TrainingRun implements AutoCloseable {
      * @throws NonFiniteStepException when the policy stops training
      */
     boolean beginStep(boolean lossGiven, double loss, DoubleSupplier lossForDriver) {
+        Map<String, NDArray> forward = runningStatistics();
         String offender = null;
         if (lossGiven && !Double.isFinite(loss)) {
             offender = "the loss (" + loss + ")";
@@ -251,12 +252,24 @@ final class TrainingRun implements AutoCloseable {
             String parameter = executor.firstNonFiniteGradient(trainableArrays());
             if (parameter != null) {
                 offender = "the gradient of '" + parameter + "'";
+            } else {
+                String statistic = executor.firstNonFiniteValue(forward);
+                if (statistic != null) {
+                    offender = "the running statistic '" + statistic + "'";
+                }
             }
         }
         if (offender != null) {
+            if (!executor.restoreForwardState(forward)) {
+                logger.warn(
+                        "HESSO: step {} is skipped before any good step of this run: the running"
+                                + " statistics keep what its forward pass wrote",
+                        driver.step() + 1);
+            }
             guard.badStep(driver.step() + 1, offender);
             return false;
         }
+        executor.keepForwardState(forward);
         guard.goodStep();
         plan =
                 driver.nextStep(
@@ -291,6 +304,26 @@ final class TrainingRun implements AutoCloseable {
     HessoMetrics metrics() {
         checkPrunedRows(driver.masks());
         return driver.metrics().withEngineCounts(guard.skipped(), lastCheck.zero());
+    }
+
+    /**
+     * The first device's running statistics (BatchNorm's mean and variance), in the block's order:
+     * the non-trainable arrays a forward pass writes. Frozen weights are left out; nothing writes
+     * them.
+     */
+    private Map<String, NDArray> runningStatistics() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, parameter) -> {
+                    Parameter.Type type = parameter.getType();
+                    if (!parameter.requiresGradient()
+                            && parameter.isInitialized()
+                            && (type == Parameter.Type.RUNNING_MEAN
+                                    || type == Parameter.Type.RUNNING_VAR)) {
+                        arrays.put(name, parameter.getArray());
+                    }
+                });
+        return arrays;
     }
 
     /** The first device's array of every trainable parameter, in the block's order. */

@@ -9,12 +9,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.engine.EngineState;
 import ai.hesso.djl.engine.SavedArray;
+import ai.hesso.fixtures.SyntheticData;
+import ai.hesso.fixtures.TinyModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +93,62 @@ class NonFiniteStepIT {
                     assertArrayEquals(clean.pruned.get(group), poisoned.pruned.get(group), group);
                 }
                 assertEquals(clean.state.driver(), poisoned.state.driver());
+            }
+        }
+    }
+
+    @Test
+    void aNanInputBatchLeavesBatchNormRunningStatisticsAsTheyWere() {
+        // a CNN with BatchNorm: its forward pass writes the running statistics before the optimizer
+        // sees the step, and a NaN input makes them NaN; the skipped step writes them back
+        HessoSettings pruning =
+                HessoSettings.builder()
+                        .optTargetGroupSparsity(0.5)
+                        .optStartPruningStep(3)
+                        .setPruningSteps(6)
+                        .optPruningPeriods(2)
+                        .build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches =
+                    SyntheticData.fixedBatches(manager, 8, 8, new Shape(1, 8, 8), 3, 31);
+            NDArray poisoned = batches.get(0).get(0).duplicate();
+            poisoned.set(new NDIndex("0, 0, 3, 3"), Float.NaN);
+            NDList nanBatch = new NDList(poisoned, batches.get(0).get(1));
+            Map<String, byte[]> clean = null;
+            for (boolean poison : new boolean[] {false, true}) {
+                try (TrainingHarness run =
+                        new TrainingHarness(
+                                TinyModels.smallCnn(3),
+                                new Shape(8, 1, 8, 8),
+                                7,
+                                b ->
+                                        Hesso.builder()
+                                                .setLearningRate(0.05)
+                                                .setBlock(b)
+                                                .optVariant(Scenario.sgd())
+                                                .setPruning(pruning)
+                                                .build())) {
+                    for (int k = 1; k <= 14; k++) {
+                        if (poison && (k == 3 || k == 8)) {
+                            run.step(nanBatch);
+                        }
+                        run.step(batches.get((k - 1) % batches.size()));
+                    }
+                    HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                    assertEquals(poison ? 2 : 0, hesso.metrics().skippedSteps());
+                    assertFinite(run, hesso.checkpoint());
+                    Map<String, byte[]> parameters = Scenario.parameterBytes(run.model.getBlock());
+                    assertTrue(
+                            parameters.keySet().stream().anyMatch(n -> n.endsWith("runningMean")),
+                            parameters.keySet().toString());
+                    if (clean == null) {
+                        clean = parameters;
+                    } else {
+                        for (String name : clean.keySet()) {
+                            assertArrayEquals(clean.get(name), parameters.get(name), name);
+                        }
+                    }
+                }
             }
         }
     }

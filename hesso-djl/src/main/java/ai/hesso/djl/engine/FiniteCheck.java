@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,27 +31,42 @@ final class FiniteCheck {
      * @return the parameter's path, or null when every gradient is finite
      */
     static String firstNonFinite(Map<String, NDArray> weights, NDManager temp) {
-        List<String> names = new ArrayList<>();
-        List<NDArray> gradients = new ArrayList<>();
-        NDList sums = new NDList();
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> entry : weights.entrySet()) {
             NDArray weight = entry.getValue();
-            if (!weight.hasGradient()) {
-                continue;
+            if (weight.hasGradient()) {
+                NDArray gradient = weight.getGradient();
+                gradient.attach(temp);
+                gradients.put(entry.getKey(), gradient);
             }
-            NDArray gradient = weight.getGradient();
-            gradient.attach(temp);
+        }
+        return firstNonFiniteValue(gradients, temp);
+    }
+
+    /**
+     * Returns the first array, in the map's order, that holds a NaN or an infinity.
+     *
+     * @param arrays the arrays by name, left untouched
+     * @param temp a manager for the intermediate arrays
+     * @return the name, or null when every array is finite
+     */
+    static String firstNonFiniteValue(Map<String, NDArray> arrays, NDManager temp) {
+        List<String> names = new ArrayList<>();
+        List<NDArray> values = new ArrayList<>();
+        NDList sums = new NDList();
+        for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
+            NDArray array = Aliases.on(entry.getValue(), temp);
             names.add(entry.getKey());
-            gradients.add(gradient);
-            sums.add(gradient.sum());
+            values.add(array);
+            sums.add(array.sum());
         }
         if (sums.isEmpty()) {
             return null;
         }
-        double[] values =
+        double[] totals =
                 NDArrays.stack(sameType(sums)).toType(DataType.FLOAT64, false).toDoubleArray();
-        for (int i = 0; i < values.length; i++) {
-            if (!Double.isFinite(values[i]) && hasNonFinite(gradients.get(i))) {
+        for (int i = 0; i < totals.length; i++) {
+            if (!Double.isFinite(totals[i]) && hasNonFinite(values.get(i))) {
                 return names.get(i);
             }
         }

@@ -55,6 +55,7 @@ public final class PlanExecutor implements AutoCloseable {
     private final Map<TensorSlot, DirectionState> directions = new HashMap<>();
     private final RowMasks rowMasks;
     private final ParameterSnapshot snapshot;
+    private final ForwardState forwardState;
 
     /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
     private record MemberSlot(int group, int channels, GroupMember member) {}
@@ -84,6 +85,7 @@ public final class PlanExecutor implements AutoCloseable {
         this.stateManager = modelManager.newSubManager();
         this.rowMasks = new RowMasks(stateManager);
         this.snapshot = new ParameterSnapshot(stateManager);
+        this.forwardState = new ForwardState(stateManager);
         for (int g = 0; g < index.prunableGroups().size(); g++) {
             NodeGroup group = index.prunableGroups().get(g);
             for (GroupMember member : group.members()) {
@@ -267,6 +269,40 @@ public final class PlanExecutor implements AutoCloseable {
         try (NDManager temp = stateManager.newSubManager()) {
             return FiniteCheck.firstNonFinite(weights, temp);
         }
+    }
+
+    /**
+     * Returns the first array, in the map's order, that holds a NaN or an infinity (the forward
+     * pass's running statistics); one sum per array, as for gradients.
+     *
+     * @param arrays the arrays by name
+     * @return the name, or null when every array is finite
+     */
+    public String firstNonFiniteValue(Map<String, NDArray> arrays) {
+        try (NDManager temp = stateManager.newSubManager()) {
+            return FiniteCheck.firstNonFiniteValue(arrays, temp);
+        }
+    }
+
+    /**
+     * Keeps a copy of the block's non-trainable arrays after a good step, for {@link
+     * #restoreForwardState}.
+     *
+     * @param arrays the first device's non-trainable arrays by path (running statistics)
+     */
+    public void keepForwardState(Map<String, NDArray> arrays) {
+        forwardState.keep(arrays);
+    }
+
+    /**
+     * Undoes what a skipped step's forward pass wrote into the non-trainable arrays, from the copy
+     * kept after the last good step.
+     *
+     * @param arrays the first device's non-trainable arrays by path
+     * @return whether a copy was there (none before the first good step of this run)
+     */
+    public boolean restoreForwardState(Map<String, NDArray> arrays) {
+        return forwardState.restore(arrays);
     }
 
     /**
