@@ -20,7 +20,9 @@ import java.util.Map;
  * step's multiplier {@code important + factor * redundant} once per group and device, then shared
  * by all member tensors, in the member's own type (so float64 tensors get the float64 factor). The
  * multiplier is exact: {@code 1 + 0}, {@code 0 + factor} or {@code 0 + 0}, so a redundant row is
- * multiplied by exactly the factor.
+ * multiplied by exactly the factor. The keep multiplier ({@code 0} for pruned rows, {@code 1}
+ * otherwise) clears the pruned rows of gradients and moments, so that they cannot push a pruned
+ * channel back.
  */
 final class RowMasks implements AutoCloseable {
 
@@ -28,6 +30,7 @@ final class RowMasks implements AutoCloseable {
     private long version = -1;
     private final Map<IndicatorKey, NDArray> indicators = new HashMap<>();
     private final Map<MultiplierKey, NDArray> stepMultipliers = new HashMap<>();
+    private final Map<MultiplierKey, NDArray> keepMultipliers = new HashMap<>();
     private int multiplierStep = -1;
 
     /** One group's 0/1 indicator of important (or redundant) rows, on one device and type. */
@@ -58,10 +61,7 @@ final class RowMasks implements AutoCloseable {
         if (!masks.touches(group)) {
             return null;
         }
-        if (masks.version() != version) {
-            close();
-            version = masks.version();
-        }
+        follow(masks);
         if (plan.step() != multiplierStep) {
             stepMultipliers.values().forEach(NDArray::close);
             stepMultipliers.clear();
@@ -72,16 +72,58 @@ final class RowMasks implements AutoCloseable {
         if (multiplier == null) {
             NDArray important = indicator(group, device, type, channels, masks, true);
             NDArray redundant = indicator(group, device, type, channels, masks, false);
-            long[] shape = new long[rank];
-            Arrays.fill(shape, 1);
-            shape[axis.index()] = channels;
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
-                multiplier = flat.reshape(new Shape(shape));
+                multiplier = flat.reshape(broadcastShape(channels, axis, rank));
             }
             stepMultipliers.put(key, multiplier);
         }
         return multiplier;
+    }
+
+    /**
+     * Returns the 0/1 multiplier of one group's rows that are not pruned ({@code 0} for pruned
+     * rows, {@code 1} for the others), shaped like {@link #multiplier}; null when the group has no
+     * pruned row. It changes only with the masks, so it is built once per masks version.
+     */
+    NDArray keep(
+            ChannelMasks masks,
+            int group,
+            int channels,
+            Device device,
+            DataType type,
+            ChannelAxis axis,
+            int rank) {
+        if (masks.pruned(group).length == 0) {
+            return null;
+        }
+        follow(masks);
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank);
+        NDArray keep = keepMultipliers.get(key);
+        if (keep == null) {
+            NDArray important = indicator(group, device, type, channels, masks, true);
+            NDArray redundant = indicator(group, device, type, channels, masks, false);
+            try (NDArray flat = important.add(redundant)) {
+                keep = flat.reshape(broadcastShape(channels, axis, rank));
+            }
+            keepMultipliers.put(key, keep);
+        }
+        return keep;
+    }
+
+    /** Drops every array built for older masks. */
+    private void follow(ChannelMasks masks) {
+        if (masks.version() != version) {
+            close();
+            version = masks.version();
+        }
+    }
+
+    private static Shape broadcastShape(int channels, ChannelAxis axis, int rank) {
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        shape[axis.index()] = channels;
+        return new Shape(shape);
     }
 
     private NDArray indicator(
@@ -122,6 +164,8 @@ final class RowMasks implements AutoCloseable {
     public void close() {
         indicators.values().forEach(NDArray::close);
         indicators.clear();
+        keepMultipliers.values().forEach(NDArray::close);
+        keepMultipliers.clear();
         stepMultipliers.values().forEach(NDArray::close);
         stepMultipliers.clear();
     }
