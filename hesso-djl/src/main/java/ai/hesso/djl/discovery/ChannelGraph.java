@@ -11,10 +11,11 @@ import java.util.Set;
  * joined by a union-find when layers couple their channels (residual adds, batch norms, depthwise
  * convolutions).
  *
- * <p>A node has members (tensors whose rows are its channels), consumers (input slices of the next
- * layers), companions (running statistics), the paths of the blocks owning them and reasons that
- * block pruning. Nodes without members (the network input, outputs of unsupported blocks) take part
- * in coupling but never become node groups.
+ * <p>A node has members (trainable tensors whose rows are its channels), consumers (input slices of
+ * the next layers), companions (running statistics and frozen would-be members, the latter also
+ * listed as frozen), the paths of the blocks owning them and reasons that block pruning. Nodes
+ * without members (the network input, outputs of unsupported blocks) take part in coupling but
+ * never become node groups.
  */
 final class ChannelGraph {
 
@@ -29,6 +30,7 @@ final class ChannelGraph {
         final Set<String> reasons = new LinkedHashSet<>();
         final Set<String> producerBlocks = new LinkedHashSet<>();
         final Set<String> consumerBlocks = new LinkedHashSet<>();
+        final Set<String> frozen = new LinkedHashSet<>();
         int parent;
 
         Node(int id, String label, long channels) {
@@ -106,6 +108,7 @@ final class ChannelGraph {
         ra.reasons.addAll(rb.reasons);
         ra.producerBlocks.addAll(rb.producerBlocks);
         ra.consumerBlocks.addAll(rb.consumerBlocks);
+        ra.frozen.addAll(rb.frozen);
     }
 
     void addMember(int id, GroupMember member, String blockPath) {
@@ -124,6 +127,10 @@ final class ChannelGraph {
         Node root = root(id);
         root.companions.add(slice);
         root.producerBlocks.add(blockPath);
+    }
+
+    void addFrozen(int id, String parameter) {
+        root(id).frozen.add(parameter);
     }
 
     void block(int id, String reason) {

@@ -284,6 +284,13 @@ public final class DiscoveryContext {
     /**
      * Makes a direct parameter of a block a member (rows on axis 0) of a node, if the block has it.
      *
+     * <p>A parameter that is not trainable (frozen with {@code freezeParameters(true)}, or a batch
+     * norm's gamma or beta built with {@code optScale(false)} or {@code optCenter(false)}) cannot
+     * be a member: HESSO never updates it, so it cannot zero its rows. It is carried as a companion
+     * instead (sliced with the channels at compaction). When it is exactly zero everywhere it stays
+     * zero, so the channels remain zero-invariant (a batch norm's absent shift); otherwise a
+     * removed channel would still carry its values, and the node is blocked with that reason.
+     *
      * @param node the node id
      * @param block the block
      * @param path the block's path
@@ -298,7 +305,22 @@ public final class DiscoveryContext {
             throw new IllegalStateException(
                     "parameter " + full + " would join two node groups; discovery bug");
         }
-        graph.addMember(node, GroupMember.rows(full), path);
+        Parameter parameter = block.getDirectParameters().get(name);
+        if (parameter.requiresGradient()) {
+            graph.addMember(node, GroupMember.rows(full), path);
+            return;
+        }
+        graph.addCompanion(node, new ParameterSlice(full, 0, 0, 1), path);
+        graph.addFrozen(node, full);
+        if (!FrozenParameters.isAllZero(parameter)) {
+            graph.block(
+                    node,
+                    "parameter "
+                            + full
+                            + " is not trainable (frozen, or a BatchNorm built with optScale(false)"
+                            + " or optCenter(false)) and not zero: HESSO cannot zero its rows, so a"
+                            + " removed channel would still carry them");
+        }
     }
 
     /**

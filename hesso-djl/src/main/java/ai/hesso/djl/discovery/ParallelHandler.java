@@ -82,7 +82,7 @@ final class ParallelHandler implements LayerHandler {
         Trace first = ends.get(0);
         int axis = first.channelAxis();
         Probes.Verdict verdict =
-                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, out, ends.size()), out, axis);
+                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, ends.size()), out, axis);
         if (verdict == Probes.Verdict.NOT_CHANNELWISE) {
             return ctx.unsupported(block, path, ends, "sum join mixes channels", false).get(0);
         }
