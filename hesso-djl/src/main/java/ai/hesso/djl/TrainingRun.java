@@ -61,8 +61,9 @@ final class TrainingRun implements AutoCloseable {
      *
      * @param setup the optimizer's settings
      * @param fuseAdam whether Adam may run DJL's fused kernel (tests turn it off)
-     * @throws IllegalArgumentException if the block has no parameters, the groups do not fit it, or
-     *     a positive target prunes nothing while that is an error
+     * @throws IllegalArgumentException if the block has no parameters, is not the initialized block
+     *     being trained, the groups do not fit it, or a positive target prunes nothing while that
+     *     is an error
      */
     static TrainingRun start(Setup setup, boolean fuseAdam) {
         Map<String, String> idToName = new HashMap<>();
@@ -76,6 +77,7 @@ final class TrainingRun implements AutoCloseable {
                     "the block given to setBlock(..) has no parameters; give HESSO the block being"
                             + " trained");
         }
+        TrainedBlockCheck.check(setup.block());
         List<NodeGroup> groups = setup.groupSource().groups(setup.block());
         NodeGroupValidation.check(groups, parameters);
         HessoDriver driver = new HessoDriver(setup.pruning(), groups);
