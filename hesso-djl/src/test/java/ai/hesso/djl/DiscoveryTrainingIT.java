@@ -87,6 +87,57 @@ class DiscoveryTrainingIT {
         }
     }
 
+    @Test
+    void attentionHeadsHiddenUnitsAndTheStreamArePrunedToExactZeros() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 30 blob features per sample, read as 5 tokens of 6
+            List<NDList> batches =
+                    SyntheticData.fixedBatches(manager, 30, 8, new Shape(30), 3, 7).stream()
+                            .map(b -> new NDList(b.get(0).reshape(8, 5, 6), b.get(1)))
+                            .toList();
+            try (TrainingHarness run =
+                    new TrainingHarness(
+                            DiscoveryModels.encoder(), new Shape(8, 5, 6), 4, b -> hesso(b, 0.5))) {
+                for (NDList batch : batches) {
+                    run.step(batch);
+                }
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                ChannelIndex index = hesso.driver().channelIndex();
+                // 4 heads + 12 hidden units + 8 embedding channels: K = floor(24 * 0.5) = 12
+                assertEquals(
+                        List.of(
+                                "01Linear",
+                                "02TransformerEncoderBlock_01selfAttention_heads",
+                                "02TransformerEncoderBlock_03outputBlock_01Linear"),
+                        index.prunableGroups().stream().map(NodeGroup::name).sorted().toList());
+                assertEquals(12, hesso.metrics().pruned());
+                assertEquals(12, zeroChannels(run, index));
+                // a pruned head is zero in all 2 of its rows of Q, K and V
+                NodeGroup heads =
+                        index.prunableGroups().stream()
+                                .filter(g -> g.name().endsWith("heads"))
+                                .findFirst()
+                                .orElseThrow();
+                int zeroHeads = run.zeroChannels(heads);
+                float[] value =
+                        run.parameter(
+                                        "02TransformerEncoderBlock_01selfAttention"
+                                                + "_03valueProjection_weight")
+                                .getArray()
+                                .toFloatArray();
+                int zeroRows = 0;
+                for (int row = 0; row < 8; row++) {
+                    boolean zero = true;
+                    for (int col = 0; col < 8; col++) {
+                        zero &= value[row * 8 + col] == 0f;
+                    }
+                    zeroRows += zero ? 1 : 0;
+                }
+                assertEquals(2 * zeroHeads, zeroRows);
+            }
+        }
+    }
+
     private static IllegalArgumentException firstStepFails(Function<Block, Block> given) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList batch = SyntheticData.fixedBatches(manager, 1, 4, new Shape(6), 3, 1).get(0);

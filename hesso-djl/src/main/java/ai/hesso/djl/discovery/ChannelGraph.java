@@ -31,6 +31,7 @@ final class ChannelGraph {
         final Set<String> producerBlocks = new LinkedHashSet<>();
         final Set<String> consumerBlocks = new LinkedHashSet<>();
         final Set<String> frozen = new LinkedHashSet<>();
+        String groupName;
         int parent;
 
         Node(int id, String label, long channels) {
@@ -109,6 +110,9 @@ final class ChannelGraph {
         ra.producerBlocks.addAll(rb.producerBlocks);
         ra.consumerBlocks.addAll(rb.consumerBlocks);
         ra.frozen.addAll(rb.frozen);
+        if (ra.groupName == null) {
+            ra.groupName = rb.groupName;
+        }
     }
 
     void addMember(int id, GroupMember member, String blockPath) {
@@ -127,6 +131,16 @@ final class ChannelGraph {
         Node root = root(id);
         root.companions.add(slice);
         root.producerBlocks.add(blockPath);
+    }
+
+    /**
+     * Names the group a node becomes (otherwise it is named after its first member's block).
+     *
+     * @param id a node id
+     * @param name the group name, e.g. the attention block's path and {@code _heads}
+     */
+    void nameGroup(int id, String name) {
+        root(id).groupName = name;
     }
 
     void addFrozen(int id, String parameter) {

@@ -143,7 +143,10 @@ public final class GroupDiscovery {
                     reasons.add("marked unprunable by the user (" + path + ")");
                 }
             }
-            String name = uniqueName(blockOf(node.members.get(0)), names);
+            String name =
+                    uniqueName(
+                            node.groupName != null ? node.groupName : blockOf(node.members.get(0)),
+                            names);
             int channels = Math.toIntExact(node.channels);
             NodeGroup group =
                     reasons.isEmpty()

@@ -97,6 +97,20 @@ final class Probes {
      * @return the verdict
      */
     Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis) {
+        return channelwise(f, in, axis, axis);
+    }
+
+    /**
+     * As {@link #channelwise(UnaryOperator, Shape, int)}, for a function whose output holds the
+     * channels on another axis (a mean over the tokens of {@code (N, T, C)} gives {@code (N, C)}).
+     *
+     * @param f the function
+     * @param in the input shape
+     * @param axis the input's channel axis
+     * @param outAxis the output's channel axis, with the same size
+     * @return the verdict
+     */
+    Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis, int outAxis) {
         Shape probe = probeShape(in, axis);
         if (!probe.equals(in)) {
             try (NDManager sub = manager.newSubManager()) {
@@ -117,8 +131,8 @@ final class Probes {
                 for (boolean[] set : sets) {
                     try (NDManager scope = sub.newSubManager()) {
                         NDArray inSet = indicator(scope, probe.dimension(), axis, set);
-                        NDArray outside = indicator(scope, outRank, axis, not(set));
-                        NDArray inSetOut = indicator(scope, outRank, axis, set);
+                        NDArray outside = indicator(scope, outRank, outAxis, not(set));
+                        NDArray inSetOut = indicator(scope, outRank, outAxis, set);
                         NDArray kept = x.mul(inSet.neg().add(1f));
                         NDArray replaced = f.apply(kept.add(r.mul(inSet)));
                         if (maxAbs(replaced.sub(y).mul(outside)) != 0) {

@@ -174,7 +174,7 @@ public final class SanityCheck {
         for (GroupMember m : group.group().members()) {
             NDArray arr = array(params, m.tensor());
             int axis = m.axis().index();
-            NDArray picked = indicator(scope, arr.getShape(), axis, chosen, 0, 1);
+            NDArray picked = indicator(scope, arr.getShape(), axis, chosen, 0, m.rowsPerChannel());
             // the scope's array first: the result belongs to the scope, not to the model
             picked.neg().add(1f).mul(arr).copyTo(arr);
         }

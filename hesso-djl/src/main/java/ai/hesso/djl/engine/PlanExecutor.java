@@ -121,7 +121,8 @@ public final class PlanExecutor implements AutoCloseable {
                                 slot.device(),
                                 weight.getDataType(),
                                 member.member().axis(),
-                                weight.getShape().dimension());
+                                weight.getShape().dimension(),
+                                member.member().rowsPerChannel());
                 if (multiplier != null) {
                     x.muli(multiplier);
                 }
