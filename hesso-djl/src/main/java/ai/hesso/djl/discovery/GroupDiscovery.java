@@ -20,13 +20,18 @@ import java.util.Set;
  *
  * <p>The block is traced symbolically from its input shapes: every supported layer type has a
  * handler (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential and parallel
- * containers) and lambdas and parallel joins are identified by numerical probes. Other layer types
- * can be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels
- * and everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches
- * of a residual add) form one node group; the next layers' input slices are recorded as consumers.
- * Whatever is not proven zero-invariant stays unprunable with a reason: the network input, the last
- * layer (it feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, and
- * everything around an unsupported block.
+ * containers, DJL's scaled dot-product attention and transformer encoder) and lambdas and parallel
+ * joins are identified by numerical probes that test every pair of channels. Other layer types can
+ * be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels and
+ * everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches of a
+ * residual add) form one node group; the next layers' input slices are recorded as consumers. An
+ * attention block's heads form one group whose channels own a run of rows each. Parameters that are
+ * not trainable (frozen, or a batch norm without scale or shift) are never members: they are
+ * carried as companions, and leave their group unprunable unless they are exactly zero. Whatever is
+ * not proven zero-invariant stays unprunable with a reason: the network input, the last layer (it
+ * feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, grouped and
+ * transposed convolutions, a batch norm over a concatenation, and everything around an unsupported
+ * block. The project's {@code docs/discovery.md} explains each case.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));

@@ -130,11 +130,13 @@ final class Probes {
                 int outRank = y.getShape().dimension();
                 for (boolean[] set : sets) {
                     try (NDManager scope = sub.newSubManager()) {
+                        // 1 on the subset's channels; the scope's arrays come first in each
+                        // product, so every result (and f's output) is freed with the scope
                         NDArray inSet = indicator(scope, probe.dimension(), axis, set);
-                        NDArray outside = indicator(scope, outRank, outAxis, not(set));
                         NDArray inSetOut = indicator(scope, outRank, outAxis, set);
-                        NDArray kept = x.mul(inSet.neg().add(1f));
-                        NDArray replaced = f.apply(kept.add(r.mul(inSet)));
+                        NDArray outside = inSetOut.neg().add(1f);
+                        NDArray kept = inSet.neg().add(1f).mul(x);
+                        NDArray replaced = f.apply(kept.add(inSet.mul(r)));
                         if (maxAbs(replaced.sub(y).mul(outside)) != 0) {
                             return Verdict.NOT_CHANNELWISE;
                         }
@@ -159,14 +161,6 @@ final class Probes {
         long[] dims = in.getShape();
         dims[0] = PROBE_BATCH;
         return new Shape(dims);
-    }
-
-    private static boolean[] not(boolean[] set) {
-        boolean[] out = new boolean[set.length];
-        for (int i = 0; i < set.length; i++) {
-            out[i] = !set[i];
-        }
-        return out;
     }
 
     /**
