@@ -4,7 +4,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,12 +19,15 @@ final class TrainedBlockCheck {
     private TrainedBlockCheck() {}
 
     /**
-     * Passes when the block is initialized (it has input shapes and every parameter has a value).
+     * Passes when the block is initialized (it has input shapes and every parameter has a value),
+     * or when every parameter has a value and no child block was initialized on its own (a block
+     * whose parameters were set by hand, trained with node groups given by hand).
      *
      * @param block the block given to {@code setBlock(..)}
      * @throws IllegalArgumentException when it was never initialized (so it is not the block being
-     *     trained), or when it was not initialized itself but contains an initialized block (it
-     *     wraps the block being trained); the message names the block to pass instead
+     *     trained), when it was not initialized itself but contains an initialized block (it wraps
+     *     the block being trained), or when some of its parameters have no value; the message names
+     *     the block to pass instead
      */
     static void check(Block block) {
         if (block.isInitialized()) {
@@ -32,7 +37,13 @@ final class TrainedBlockCheck {
         String pass =
                 "pass the block the Trainer trains: setBlock(model.getBlock()) for the model whose"
                         + " trainer runs this optimizer";
-        if (block.getParameters().values().stream().noneMatch(Parameter::isInitialized)) {
+        List<String> missing = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().isInitialized()) {
+                missing.add(p.getKey());
+            }
+        }
+        if (missing.size() == block.getParameters().size()) {
             throw new IllegalArgumentException(
                     given
                             + " was never initialized, so it is not the block being trained (the"
@@ -40,21 +51,28 @@ final class TrainedBlockCheck {
                             + pass);
         }
         Optional<Pair<String, Block>> inner = initializedDescendant(block);
-        throw new IllegalArgumentException(
-                given
-                        + " was not initialized itself but contains "
-                        + inner.map(
-                                        p ->
-                                                "the initialized block '"
-                                                        + p.getKey()
-                                                        + "' ("
-                                                        + p.getValue().getClass().getSimpleName()
-                                                        + ")")
-                                .orElse("initialized parameters")
-                        + ": it wraps the block being trained; "
-                        + pass
-                        + inner.map(p -> ", here probably the block at '" + p.getKey() + "'")
-                                .orElse(""));
+        if (inner.isPresent()) {
+            String path = inner.get().getKey();
+            throw new IllegalArgumentException(
+                    given
+                            + " was not initialized itself but contains the initialized block '"
+                            + path
+                            + "' ("
+                            + inner.get().getValue().getClass().getSimpleName()
+                            + "): it wraps the block being trained; "
+                            + pass
+                            + ", here probably the block at '"
+                            + path
+                            + "'");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(
+                    given
+                            + " has parameters without values "
+                            + missing
+                            + ", so it is not the block being trained; "
+                            + pass);
+        }
     }
 
     /** The first initialized block below {@code root}, breadth first, with its path. */

@@ -173,4 +173,18 @@ class DiscoveryTrainingIT {
                 e.getMessage());
         assertFalse(e.getMessage().contains("getInputShapes"), e.getMessage());
     }
+
+    @Test
+    void discoveryOfABlockWithoutInputShapesSaysWhatToDo() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> NodeGroupSource.discovery().groups(TinyModels.mlp(6, 8, 3)));
+        assertEquals(
+                "automatic node-group discovery needs the input shapes DJL records when a block is"
+                        + " initialized, and SequentialBlock has none: initialize it"
+                        + " (block.initialize(manager, DataType.FLOAT32, inputShape)) or give the"
+                        + " node groups by hand with optNodeGroups(..)",
+                e.getMessage());
+    }
 }
