@@ -92,9 +92,10 @@ final class TrainingRun implements AutoCloseable {
      * @param setup the optimizer's settings
      * @param fuseAdam whether Adam may run DJL's fused kernel (tests turn it off)
      * @param resume the checkpoint to continue, or null for a fresh run
-     * @throws IllegalArgumentException if the block has no parameters, the groups do not fit it, a
-     *     positive target prunes nothing while that is an error, the announced training length ends
-     *     before pruning can, or the checkpoint does not fit
+     * @throws IllegalArgumentException if the block has no parameters, is not the initialized block
+     *     being trained, the groups do not fit it, a positive target prunes nothing while that is
+     *     an error, the announced training length ends before pruning can, or the checkpoint does
+     *     not fit
      */
     static TrainingRun start(Setup setup, boolean fuseAdam, HessoCheckpoint resume) {
         Map<String, String> idToName = new HashMap<>();
@@ -108,6 +109,7 @@ final class TrainingRun implements AutoCloseable {
                     "the block given to setBlock(..) has no parameters; give HESSO the block being"
                             + " trained");
         }
+        TrainedBlockCheck.check(setup.block());
         List<NodeGroup> groups = List.copyOf(setup.groupSource().groups(setup.block()));
         NodeGroupValidation.check(groups, parameters);
         if (resume != null) {

@@ -134,7 +134,8 @@ public final class PlanExecutor implements AutoCloseable {
                                 slot.device(),
                                 weight.getDataType(),
                                 member.member().axis(),
-                                weight.getShape().dimension());
+                                weight.getShape().dimension(),
+                                member.member().rowsPerChannel());
                 if (multiplier != null) {
                     x.muli(multiplier);
                 }
@@ -187,7 +188,8 @@ public final class PlanExecutor implements AutoCloseable {
                         slot.device(),
                         weight.getDataType(),
                         member.member().axis(),
-                        weight.getShape().dimension());
+                        weight.getShape().dimension(),
+                        member.member().rowsPerChannel());
         if (keep == null) {
             return;
         }

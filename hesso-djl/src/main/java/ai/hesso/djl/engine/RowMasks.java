@@ -34,11 +34,12 @@ final class RowMasks implements AutoCloseable {
     private int multiplierStep = -1;
 
     /** One group's 0/1 indicator of important (or redundant) rows, on one device and type. */
-    private record IndicatorKey(int group, Device device, DataType type, boolean important) {}
+    private record IndicatorKey(
+            int group, Device device, DataType type, boolean important, int rowsPerChannel) {}
 
     /** One group's step multiplier, shaped for members of one rank and channel axis. */
     private record MultiplierKey(
-            int group, Device device, DataType type, ChannelAxis axis, int rank) {}
+            int group, Device device, DataType type, ChannelAxis axis, int rank, int rows) {}
 
     RowMasks(NDManager manager) {
         this.manager = manager;
@@ -47,7 +48,9 @@ final class RowMasks implements AutoCloseable {
     /**
      * Returns the multiplier of one group on one device for a plan, shaped to broadcast over a
      * member tensor of rank {@code rank} and type {@code type} with channels on {@code axis}; null
-     * when the group has no redundant or pruned rows.
+     * when the group has no redundant or pruned rows. A member whose channels own {@code
+     * rowsPerChannel} consecutive indices (an attention head's rows) gets each channel's factor
+     * repeated that many times.
      */
     NDArray multiplier(
             StepPlan plan,
@@ -56,7 +59,8 @@ final class RowMasks implements AutoCloseable {
             Device device,
             DataType type,
             ChannelAxis axis,
-            int rank) {
+            int rank,
+            int rowsPerChannel) {
         ChannelMasks masks = plan.masks();
         if (!masks.touches(group)) {
             return null;
@@ -67,14 +71,16 @@ final class RowMasks implements AutoCloseable {
             stepMultipliers.clear();
             multiplierStep = plan.step();
         }
-        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank);
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
         NDArray multiplier = stepMultipliers.get(key);
         if (multiplier == null) {
-            NDArray important = indicator(group, device, type, channels, masks, true);
-            NDArray redundant = indicator(group, device, type, channels, masks, false);
+            NDArray important =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
+            NDArray redundant =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
-                multiplier = flat.reshape(broadcastShape(channels, axis, rank));
+                multiplier = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
             }
             stepMultipliers.put(key, multiplier);
         }
@@ -93,18 +99,21 @@ final class RowMasks implements AutoCloseable {
             Device device,
             DataType type,
             ChannelAxis axis,
-            int rank) {
+            int rank,
+            int rowsPerChannel) {
         if (masks.pruned(group).length == 0) {
             return null;
         }
         follow(masks);
-        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank);
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
         NDArray keep = keepMultipliers.get(key);
         if (keep == null) {
-            NDArray important = indicator(group, device, type, channels, masks, true);
-            NDArray redundant = indicator(group, device, type, channels, masks, false);
+            NDArray important =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
+            NDArray redundant =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
             try (NDArray flat = important.add(redundant)) {
-                keep = flat.reshape(broadcastShape(channels, axis, rank));
+                keep = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
             }
             keepMultipliers.put(key, keep);
         }
@@ -119,10 +128,11 @@ final class RowMasks implements AutoCloseable {
         }
     }
 
-    private static Shape broadcastShape(int channels, ChannelAxis axis, int rank) {
+    /** A shape of {@code rank} ones but {@code rows} on the channel axis. */
+    private static Shape broadcastShape(int rows, ChannelAxis axis, int rank) {
         long[] shape = new long[rank];
         Arrays.fill(shape, 1);
-        shape[axis.index()] = channels;
+        shape[axis.index()] = rows;
         return new Shape(shape);
     }
 
@@ -131,24 +141,25 @@ final class RowMasks implements AutoCloseable {
             Device device,
             DataType type,
             int channels,
+            int rows,
             ChannelMasks masks,
             boolean important) {
-        IndicatorKey key = new IndicatorKey(group, device, type, important);
+        IndicatorKey key = new IndicatorKey(group, device, type, important, rows);
         return indicators.computeIfAbsent(
                 key,
                 k -> {
-                    float[] values = new float[channels];
+                    float[] values = new float[channels * rows];
                     if (important) {
                         Arrays.fill(values, 1f);
                         for (int c : masks.redundant(group)) {
-                            values[c] = 0f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
                         }
                         for (int c : masks.pruned(group)) {
-                            values[c] = 0f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
                         }
                     } else {
                         for (int c : masks.redundant(group)) {
-                            values[c] = 1f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 1f);
                         }
                     }
                     try (NDManager onDevice = manager.newSubManager(device)) {
