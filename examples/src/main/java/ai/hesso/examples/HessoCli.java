@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             ReplayCommand.class,
             GroupsCommand.class,
+            CompactCommand.class,
             BenchCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,

@@ -34,6 +34,8 @@ class CommandOptionsTest {
         DemoSettings s = command.settings();
         assertEquals(DemoSettings.defaults(), s);
         assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), s.dataDirectory());
+        assertEquals(Path.of("target/hesso-demo"), s.saveDirectory());
+        assertEquals(20, s.timingRounds());
         // 60000 / 128 -> 469 steps per epoch, 938 in all; warm-up 10%, pruning 23%, 5 periods
         assertEquals(469, s.stepsPerEpoch());
         assertEquals(new DemoSettings.Schedule(938, 94, 216, 5), s.schedule());
@@ -61,9 +63,26 @@ class CommandOptionsTest {
                         "1000",
                         "--test-limit",
                         "500",
-                        "--compare-dense");
+                        "--compare-dense",
+                        "--save",
+                        "/tmp/out",
+                        "--timing-rounds",
+                        "3");
         DemoSettings s = command.settings();
-        assertEquals(new DemoSettings(Path.of("/tmp/fm"), 3, 64, 0.3, 0.1f, 7, 1000, 500, true), s);
+        assertEquals(
+                new DemoSettings(
+                        Path.of("/tmp/fm"),
+                        3,
+                        64,
+                        0.3,
+                        0.1f,
+                        7,
+                        1000,
+                        500,
+                        true,
+                        Path.of("/tmp/out"),
+                        3),
+                s);
         // 1000 / 64 -> 16 steps per epoch, 48 in all: warm-up 5, pruning 11 in 4 periods
         assertEquals(new DemoSettings.Schedule(48, 5, 11, 4), s.schedule());
     }
@@ -79,6 +98,7 @@ class CommandOptionsTest {
                 "--lr|0|hesso demo: --lr must be positive and finite, got 0.0",
                 "--limit|70000|hesso demo: --limit must be in [1, 60000], got 70000",
                 "--test-limit|0|hesso demo: --test-limit must be in [1, 10000], got 0",
+                "--timing-rounds|0|hesso demo: --timing-rounds must be at least 1, got 0",
             })
     void demoRejectsABadValueInOneLine(String option, String value, String message) {
         assertEquals(2, run("demo", option, value));
