@@ -102,14 +102,14 @@ public final class SavedModels {
             try {
                 // this file, not DJL's default of the newest NAME-NNNN.params
                 model.load(directory, entry.name(), Map.of("epoch", Integer.toString(EPOCH)));
-            } catch (IOException e) {
-                // a parameter file of a smaller model ends early
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                // another model's file fails somewhere in DJL's decoder, with a message about bytes
                 throw new MalformedModelException(
                         "cannot read "
+                                + file
+                                + " as the parameters of "
                                 + entry.name()
-                                + " parameters from "
-                                + directory
-                                + ": "
+                                + " (saved from another model?): "
                                 + e.getMessage(),
                         e);
             }
