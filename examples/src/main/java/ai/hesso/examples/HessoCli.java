@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             ReplayCommand.class,
             GroupsCommand.class,
+            CompactCommand.class,
             BenchCommand.class,
             CricCommand.class,
             InfoCommand.class,

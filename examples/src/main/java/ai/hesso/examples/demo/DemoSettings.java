@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param trainLimit the number of training images used, 1 to 60,000
  * @param testLimit the number of test images used, 1 to 10,000
  * @param compareDense whether to also train the same model with DJL's plain SGD
+ * @param saveDirectory where the trained model is saved: {@code dense/} the zeroed full-size model,
+ *     {@code compact/} the compact one
+ * @param timingRounds the timed rounds of the side-by-side inference timing, at least 1
  */
 public record DemoSettings(
         Path dataDirectory,
@@ -31,7 +34,9 @@ public record DemoSettings(
         int seed,
         int trainLimit,
         int testLimit,
-        boolean compareDense) {
+        boolean compareDense,
+        Path saveDirectory,
+        int timingRounds) {
 
     /** The number of training images in Fashion-MNIST. */
     public static final int TRAIN_IMAGES = 60_000;
@@ -41,6 +46,12 @@ public record DemoSettings(
 
     /** The number of pruning periods. */
     public static final int PRUNING_PERIODS = 5;
+
+    /** The default save directory, relative to the working directory. */
+    public static final String DEFAULT_SAVE_DIRECTORY = "target/hesso-demo";
+
+    /** The default number of timed inference rounds. */
+    public static final int DEFAULT_TIMING_ROUNDS = 20;
 
     /** SGD's momentum, for HESSO and the dense baseline alike. */
     public static final float MOMENTUM = 0.9f;
@@ -57,6 +68,8 @@ public record DemoSettings(
      * @param trainLimit the training images
      * @param testLimit the test images
      * @param compareDense whether to train the dense baseline
+     * @param saveDirectory the save directory
+     * @param timingRounds the timed inference rounds
      * @throws IllegalArgumentException naming the bad value and the valid range
      */
     public DemoSettings {
@@ -82,18 +95,35 @@ public record DemoSettings(
             throw new IllegalArgumentException(
                     "--test-limit must be in [1, " + TEST_IMAGES + "], got " + testLimit);
         }
+        Objects.requireNonNull(saveDirectory, "saveDirectory");
+        if (timingRounds < 1) {
+            throw new IllegalArgumentException(
+                    "--timing-rounds must be at least 1, got " + timingRounds);
+        }
     }
 
     /**
      * Returns the default settings: 2 epochs over all 60,000 training images, batch 128, sparsity
-     * 0.5, learning rate 0.05, seed 42, all 10,000 test images, no dense baseline.
+     * 0.5, learning rate 0.05, seed 42, all 10,000 test images, no dense baseline, models saved
+     * under {@value #DEFAULT_SAVE_DIRECTORY}, {@value #DEFAULT_TIMING_ROUNDS} timed inference
+     * rounds.
      *
      * @param dataDirectory the data directory
      * @return the defaults
      */
     public static DemoSettings defaults(Path dataDirectory) {
         return new DemoSettings(
-                dataDirectory, 2, 128, 0.5, 0.05f, 42, TRAIN_IMAGES, TEST_IMAGES, false);
+                dataDirectory,
+                2,
+                128,
+                0.5,
+                0.05f,
+                42,
+                TRAIN_IMAGES,
+                TEST_IMAGES,
+                false,
+                Path.of(DEFAULT_SAVE_DIRECTORY),
+                DEFAULT_TIMING_ROUNDS);
     }
 
     /**
