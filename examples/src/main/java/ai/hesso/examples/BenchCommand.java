@@ -21,12 +21,17 @@ import picocli.CommandLine.Spec;
  * the same batches, measured side by side in one run ({@link StepBench}), printed as median
  * milliseconds per step and ratios against DJL Adam with the targets ({@value
  * BenchSettings#TARGET_OUTSIDE} outside pruning periods, {@value BenchSettings#TARGET_PRUNING}
- * during them) and PASS or FAIL.
+ * during them) and PASS or FAIL. Its subcommand {@code hesso bench inference} ({@link
+ * BenchInferenceCommand}) times inference of a compact model against the zeroed one.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Time HESSO-Adam training steps against DJL's Adam on the same batches.")
+        description = {
+            "Time HESSO-Adam training steps against DJL's Adam on the same batches.",
+            "'hesso bench inference' times the compact demo CNN against the zeroed one."
+        },
+        subcommands = BenchInferenceCommand.class)
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin private DataDirOption data;

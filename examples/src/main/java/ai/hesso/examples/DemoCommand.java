@@ -1,12 +1,18 @@
 package ai.hesso.examples;
 
+import ai.djl.MalformedModelException;
 import ai.djl.translate.TranslateException;
+import ai.hesso.djl.compact.ModelCost;
+import ai.hesso.examples.bench.PairedInference;
 import ai.hesso.examples.demo.ChannelCensus.GroupCensus;
+import ai.hesso.examples.demo.CompactionSummary;
 import ai.hesso.examples.demo.DemoResult;
 import ai.hesso.examples.demo.DemoRun;
 import ai.hesso.examples.demo.DemoSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +24,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hesso demo}: trains a VGG-style CNN with batch norm on Fashion-MNIST with HESSO and shows
  * what it pruned: test accuracy, group sparsity, the exactly-zero channels of each node group (read
- * from the arrays) and the parameters left once they are removed; with {@code --compare-dense},
- * also the same model trained with DJL's plain SGD. The pipeline is {@link DemoRun}.
+ * from the arrays) and the parameters left once they are removed; then compacts the model into a
+ * physically smaller one, checks it against the zeroed model on the test set, times both, saves
+ * both and reloads the compact one. With {@code --compare-dense}, also the same model trained with
+ * DJL's plain SGD. The pipeline is {@link DemoRun}.
  */
 @Command(
         name = "demo",
@@ -91,6 +99,24 @@ public final class DemoCommand implements Callable<Integer> {
             description = "also train the same model with DJL's plain SGD and compare")
     private boolean compareDense;
 
+    @Option(
+            names = "--save",
+            paramLabel = "DIR",
+            defaultValue = DemoSettings.DEFAULT_SAVE_DIRECTORY,
+            description =
+                    "where to save the zeroed (DIR/dense) and the compact (DIR/compact) model"
+                            + " (default: ${DEFAULT-VALUE})")
+    private Path saveDirectory;
+
+    @Option(
+            names = "--timing-rounds",
+            paramLabel = "N",
+            defaultValue = "" + DemoSettings.DEFAULT_TIMING_ROUNDS,
+            description =
+                    "timed rounds of the side-by-side inference timing (default:"
+                            + " ${DEFAULT-VALUE})")
+    private int timingRounds;
+
     @Spec private CommandSpec spec;
 
     /** Creates the command; picocli fills the options. */
@@ -113,6 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
                 limit,
                 testLimit,
                 compareDense,
+                saveDirectory,
+                timingRounds,
                 targetMacs);
     }
 
@@ -122,9 +150,10 @@ public final class DemoCommand implements Callable<Integer> {
      * @return 0 on success, 2 on a bad option (one line on standard error)
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
+     * @throws MalformedModelException if the saved compact model cannot be loaded back
      */
     @Override
-    public Integer call() throws IOException, TranslateException {
+    public Integer call() throws IOException, TranslateException, MalformedModelException {
         DemoSettings settings;
         try {
             settings = settings();
@@ -199,7 +228,69 @@ public final class DemoCommand implements Callable<Integer> {
                 r.denseParameters(),
                 r.compactParameters(),
                 100.0 * r.compactParameters() / r.denseParameters());
+        printCompaction(out, r.compaction());
         out.printf("wall time              %.0f s%n", seconds);
         out.flush();
+    }
+
+    private static void printCompaction(PrintWriter out, CompactionSummary c) {
+        out.println();
+        int zero = c.removed().count();
+        out.printf(
+                "compaction: HESSO's %d pruned channels removed (%s)%n",
+                zero,
+                c.removedAreExactlyZero()
+                        ? "exactly the channels that are all zero in the arrays"
+                        : "NOT the same as the channels that are all zero in the arrays");
+        out.print(c.report().format());
+        ModelCost before = c.report().before();
+        ModelCost after = c.report().after();
+        PairedInference.Timing t = c.timing();
+        String row = "%-26s %12s %12s%n";
+        out.println();
+        out.printf(row, "", "zeroed", "compact");
+        out.printf(
+                row, "test accuracy", fixed(c.zeroed().accuracy()), fixed(c.compact().accuracy()));
+        out.printf(
+                row,
+                "parameters incl. BN stats",
+                count(before.parameters()),
+                count(after.parameters()));
+        out.printf(row, "MACs per image", count(before.macs()), count(after.macs()));
+        out.printf(
+                "%-26s %12.0f %12.0f   speedup x%.2f for x%.2f fewer MACs (median of %d paired"
+                        + " rounds)%n",
+                "images/s, batch " + t.batchSize(),
+                t.denseImagesPerSecond(),
+                t.compactImagesPerSecond(),
+                t.speedup(),
+                (double) before.macs() / after.macs(),
+                t.denseMs().length);
+        out.printf(
+                "outputs on %d test images: max |compact - zeroed| %.2g, %s%n",
+                c.compact().images(),
+                c.compact().maxAbsDiff(),
+                agreement(c.compactDifferingPredictions(), c.compact().images()));
+        out.printf("saved zeroed model      %s%n", c.denseFile());
+        out.printf("saved compact model     %s%n", c.compactDirectory());
+        out.printf(
+                "reloaded compact model  test accuracy %.4f, max |reloaded - compact| %.2g, %s%n",
+                c.reloaded().accuracy(),
+                c.reloaded().maxAbsDiff(),
+                agreement(c.reloadedDifferingPredictions(), c.reloaded().images()));
+    }
+
+    private static String agreement(int differing, int images) {
+        return differing == 0
+                ? "identical predictions"
+                : "predictions differ on " + differing + " of " + images + " images";
+    }
+
+    private static String fixed(double accuracy) {
+        return String.format(Locale.ROOT, "%.4f", accuracy);
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 }

@@ -1,6 +1,5 @@
 package ai.hesso.examples;
 
-import ai.hesso.examples.data.MissingDataException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,7 +30,9 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             ReplayCommand.class,
             GroupsCommand.class,
+            CompactCommand.class,
             BenchCommand.class,
+            CricCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
         })
@@ -57,24 +58,17 @@ public final class HessoCli implements Callable<Integer> {
     }
 
     /**
-     * Builds the command line with the house exception handling: a {@link MissingDataException} or
-     * {@link IllegalArgumentException} is printed as one line {@code hesso: <message>} with exit
-     * code 1; anything else keeps picocli's default (stack trace).
+     * Builds the command line with the house failure handling ({@link CliFailures}): every failure
+     * is one line {@code hesso <command>: <message>}, exit code 1, and a usage error one line with
+     * exit code 2; stack traces only with {@code HESSO_DEBUG} set.
      *
      * @return a new command line for {@code hesso}
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HessoCli());
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    if (e instanceof MissingDataException
-                            || e instanceof IllegalArgumentException) {
-                        commandLine.getErr().println("hesso: " + e.getMessage());
-                        commandLine.getErr().flush();
-                        return CommandLine.ExitCode.SOFTWARE;
-                    }
-                    throw e;
-                });
+        CliFailures failures = new CliFailures(System.getenv(CliFailures.DEBUG_VARIABLE) != null);
+        cli.setExecutionExceptionHandler(failures);
+        cli.setParameterExceptionHandler(failures);
         return cli;
     }
 

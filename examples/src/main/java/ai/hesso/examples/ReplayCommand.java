@@ -44,35 +44,29 @@ public final class ReplayCommand implements Callable<Integer> {
     /**
      * Reads the input, replays it and writes the result.
      *
-     * @return 0 on success, 1 when a file cannot be read or written
+     * @return 0 on success
+     * @throws UncheckedIOException when a file cannot be read or written (one line, exit 1)
      * @throws IllegalArgumentException naming the bad field of the input
      */
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
-            ReplayInput in = ReplayJson.read(input);
-            ReplayResult result = new Replay().run(in);
-            ReplayJson.write(result, output);
-            int pruned = result.pruned().values().stream().mapToInt(c -> c.length).sum();
-            out.println(
-                    "replayed "
-                            + in.steps()
-                            + " steps on "
-                            + in.tensors().size()
-                            + " tensors; "
-                            + pruned
-                            + " channels pruned in "
-                            + in.nodeGroups().size()
-                            + " node groups; wrote "
-                            + output);
-            out.flush();
-            return CommandLine.ExitCode.OK;
-        } catch (UncheckedIOException e) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("hesso: " + e.getMessage());
-            err.flush();
-            return CommandLine.ExitCode.SOFTWARE;
-        }
+        ReplayInput in = ReplayJson.read(input);
+        ReplayResult result = new Replay().run(in);
+        ReplayJson.write(result, output);
+        int pruned = result.pruned().values().stream().mapToInt(c -> c.length).sum();
+        out.println(
+                "replayed "
+                        + in.steps()
+                        + " steps on "
+                        + in.tensors().size()
+                        + " tensors; "
+                        + pruned
+                        + " channels pruned in "
+                        + in.nodeGroups().size()
+                        + " node groups; wrote "
+                        + output);
+        out.flush();
+        return CommandLine.ExitCode.OK;
     }
 }

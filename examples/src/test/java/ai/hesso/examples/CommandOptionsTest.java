@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.hesso.examples.bench.BenchSettings;
+import ai.hesso.examples.bench.InferenceBenchSettings;
 import ai.hesso.examples.demo.DemoSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** Option parsing and validation of {@code hesso demo} and {@code hesso bench}; nothing trains. */
+/**
+ * Option parsing and validation of {@code hesso demo}, {@code hesso bench} and {@code hesso bench
+ * inference}; nothing trains or is timed.
+ */
 class CommandOptionsTest {
 
     private final StringWriter out = new StringWriter();
@@ -34,6 +40,8 @@ class CommandOptionsTest {
         DemoSettings s = command.settings();
         assertEquals(DemoSettings.defaults(), s);
         assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), s.dataDirectory());
+        assertEquals(Path.of("target/hesso-demo"), s.saveDirectory());
+        assertEquals(20, s.timingRounds());
         // 60000 / 128 -> 469 steps per epoch, 938 in all; warm-up 10%, pruning 23%, 5 periods
         assertEquals(469, s.stepsPerEpoch());
         assertEquals(new DemoSettings.Schedule(938, 94, 216, 5), s.schedule());
@@ -62,11 +70,28 @@ class CommandOptionsTest {
                         "--test-limit",
                         "500",
                         "--compare-dense",
+                        "--save",
+                        "/tmp/out",
+                        "--timing-rounds",
+                        "3",
                         "--target-macs",
                         "0.3");
         DemoSettings s = command.settings();
         assertEquals(
-                new DemoSettings(Path.of("/tmp/fm"), 3, 64, 0.3, 0.1f, 7, 1000, 500, true, 0.3), s);
+                new DemoSettings(
+                        Path.of("/tmp/fm"),
+                        3,
+                        64,
+                        0.3,
+                        0.1f,
+                        7,
+                        1000,
+                        500,
+                        true,
+                        Path.of("/tmp/out"),
+                        3,
+                        0.3),
+                s);
         // 1000 / 64 -> 16 steps per epoch, 48 in all: warm-up 5, pruning 11 in 4 periods
         assertEquals(new DemoSettings.Schedule(48, 5, 11, 4), s.schedule());
     }
@@ -84,6 +109,7 @@ class CommandOptionsTest {
                 "--test-limit|0|hesso demo: --test-limit must be in [1, 10000], got 0",
                 "--target-macs|0|hesso demo: --target-macs must be in (0, 1), got 0.0",
                 "--target-macs|1|hesso demo: --target-macs must be in (0, 1), got 1.0",
+                "--timing-rounds|0|hesso demo: --timing-rounds must be at least 1, got 0",
             })
     void demoRejectsABadValueInOneLine(String option, String value, String message) {
         assertEquals(2, run("demo", option, value));
@@ -95,7 +121,8 @@ class CommandOptionsTest {
     void demoRejectsANonNumber() {
         assertEquals(2, run("demo", "--sparsity", "half"));
         assertTrue(
-                err.toString().startsWith("Invalid value for option '--sparsity': 'half'"),
+                err.toString()
+                        .startsWith("hesso demo: Invalid value for option '--sparsity': 'half'"),
                 err.toString());
     }
 
@@ -134,6 +161,72 @@ class CommandOptionsTest {
         assertEquals(2, run("bench", "--synthetic", option, value));
         assertEquals(message, err.toString().strip());
         assertFalse(out.toString().contains("median"), out.toString());
+    }
+
+    @Test
+    void benchInferenceDefaults() {
+        BenchInferenceCommand command = new BenchInferenceCommand();
+        new CommandLine(command).parseArgs();
+        InferenceBenchSettings s = command.settings();
+        assertEquals(
+                new InferenceBenchSettings(
+                        Optional.empty(), 0.5, List.of(1, 64, 256), 30, 5, 512, 42),
+                s);
+        // 512 images per sample: 512 passes at batch 1, 8 at 64, 2 at 256, 1 above 512
+        assertEquals(512, s.callsPerSample(1));
+        assertEquals(8, s.callsPerSample(64));
+        assertEquals(2, s.callsPerSample(256));
+        assertEquals(1, s.callsPerSample(1000));
+    }
+
+    @Test
+    void benchInferenceParsesEveryOption() {
+        BenchInferenceCommand command = new BenchInferenceCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--trained",
+                        "/tmp/d",
+                        "--sparsity",
+                        "0.25",
+                        "--batch-sizes",
+                        "2,8",
+                        "--rounds",
+                        "7",
+                        "--warmup",
+                        "0",
+                        "--images-per-sample",
+                        "16",
+                        "--seed",
+                        "3");
+        assertEquals(
+                new InferenceBenchSettings(
+                        Optional.of(Path.of("/tmp/d")), 0.25, List.of(2, 8), 7, 0, 16, 3),
+                command.settings());
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--sparsity|1|hesso bench inference: --sparsity must be in [0, 1), got 1.0",
+                "--batch-sizes|64,0|hesso bench inference: --batch-sizes must all be at least 1,"
+                        + " got 0",
+                "--rounds|2|hesso bench inference: --rounds must be at least 3, got 2",
+                "--warmup|-1|hesso bench inference: --warmup must be at least 0, got -1",
+                "--images-per-sample|0|hesso bench inference: --images-per-sample must be at least"
+                        + " 1, got 0",
+            })
+    void benchInferenceRejectsABadValueInOneLine(String option, String value, String message) {
+        assertEquals(2, run("bench", "inference", option, value));
+        assertEquals(message, err.toString().strip());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void benchHelpNamesTheInferenceSubcommand() {
+        assertEquals(0, run("bench", "--help"));
+        assertTrue(out.toString().contains("hesso bench inference"), out.toString());
+        assertTrue(out.toString().contains("  inference "), out.toString());
     }
 
     @Test

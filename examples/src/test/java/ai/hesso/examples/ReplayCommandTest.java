@@ -79,7 +79,7 @@ class ReplayCommandTest {
         Path outFile = dir.resolve("out.json");
         Run run = run("replay", in.toString(), outFile.toString());
         assertEquals(1, run.code());
-        assertTrue(run.err().startsWith("hesso: " + in + ": not valid JSON"), run.err());
+        assertTrue(run.err().startsWith("hesso replay: " + in + ": not valid JSON"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
         assertFalse(Files.exists(outFile));
     }
@@ -109,6 +109,6 @@ class ReplayCommandTest {
     void missingInputFileIsReported(@TempDir Path dir) {
         Run run = run("replay", dir.resolve("nope.json").toString(), dir.resolve("o").toString());
         assertEquals(1, run.code());
-        assertTrue(run.err().startsWith("hesso: cannot read "), run.err());
+        assertTrue(run.err().startsWith("hesso replay: cannot read "), run.err());
     }
 }

@@ -8,6 +8,8 @@ import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.identification.Identification;
 import ai.hesso.core.saliency.ChannelStatistics;
+import ai.hesso.core.selection.GroupDivisibleRounding;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a MAC budget ({@link HessoSettings#targetMacs()}) the engine also hands over a {@link
  * CostModel} of the model; {@link #costReport()} then says how far the budget is spent.
+ *
+ * <p>The algorithm it plans (periods, {@code groupDivisible} rounding, CRIC's probe, cycles and
+ * vote) and where it departs from the paper and from OTO's reference code are written out in the
+ * repository's {@code docs/algorithm.md}.
  */
 public final class HessoDriver {
 
@@ -156,7 +162,8 @@ public final class HessoDriver {
 
     /**
      * Explains why a positive target group sparsity prunes no channel: no node group is prunable,
-     * or {@code K = floor(N * s)} rounds down to 0.
+     * {@code K = floor(N * s)} rounds down to 0, or {@code groupDivisible} gives back every
+     * selection.
      *
      * @param settings the settings
      * @param index the channel index
@@ -177,8 +184,11 @@ public final class HessoDriver {
                             + "); give prunable node groups with more than groupDivisible"
                             + " channels";
         }
-        if (settings.targetGroupSparsity() == 0 || settings.targetChannels(index.size()) > 0) {
+        if (settings.targetGroupSparsity() == 0) {
             return null;
+        }
+        if (settings.targetChannels(index.size()) > 0) {
+            return groupDivisibleLeavesNothing(settings, index);
         }
         if (index.size() == 0) {
             return "targetGroupSparsity is "
@@ -198,6 +208,54 @@ public final class HessoDriver {
                 + " targetGroupSparsity to at least "
                 + (1.0 / index.size())
                 + " or set it to 0 for plain training";
+    }
+
+    /**
+     * Explains why {@code groupDivisible} gives back every selection: each selection (a period's
+     * quota, or CRIC's one vote of K) is smaller than the fewest channels any group must lose at
+     * once to keep a multiple of {@code groupDivisible}, so no group ever shrinks (by induction:
+     * nothing pruned keeps every group at its full size).
+     *
+     * @return the explanation, or null when some selection can prune
+     */
+    private static String groupDivisibleLeavesNothing(HessoSettings settings, ChannelIndex index) {
+        int q = settings.groupDivisible();
+        if (q == 1) {
+            return null;
+        }
+        int target = settings.targetChannels(index.size());
+        int[] quotas = settings.schedule().map(s -> s.quotas(target)).orElse(new int[] {target});
+        int largest = Arrays.stream(quotas).max().orElse(0);
+        NodeGroup easiest = null;
+        int fewest = Integer.MAX_VALUE;
+        for (NodeGroup group : index.prunableGroups()) {
+            int needed = GroupDivisibleRounding.smallestEffectiveSelection(group.channels(), q);
+            if (needed < fewest) {
+                fewest = needed;
+                easiest = group;
+            }
+        }
+        if (easiest == null || largest >= fewest) {
+            return null;
+        }
+        return "groupDivisible "
+                + q
+                + " leaves nothing to prune: the largest selection is "
+                + largest
+                + " channels (quotas "
+                + Arrays.toString(quotas)
+                + " of target "
+                + target
+                + "), but even node group '"
+                + easiest.name()
+                + "' ("
+                + easiest.channels()
+                + " channels) keeps a multiple of "
+                + q
+                + " only if one selection takes at least "
+                + fewest
+                + " of its channels; use fewer pruning periods, a higher targetGroupSparsity or a"
+                + " smaller groupDivisible";
     }
 
     /**
@@ -330,6 +388,8 @@ public final class HessoDriver {
                 identification.count(ChannelState.REDUNDANT),
                 identification.count(ChannelState.PRUNED),
                 importantNorm,
-                redundantNorm);
+                redundantNorm,
+                0,
+                -1);
     }
 }

@@ -4,7 +4,8 @@
  * type appears here.
  *
  * <p>Algorithm: HESSO, "Hybrid Efficient Structured Sparse Optimizer" (Chen et al., arXiv
- * 2409.09085), with its corrective redundant identification cycle (CRIC), as specified in the
- * project's {@code hesso-algorithm.md}.
+ * 2409.09085), with its corrective redundant identification cycle (CRIC). Every formula, and every
+ * deviation from the paper and from OTO's reference code, is written out in the repository's {@code
+ * docs/algorithm.md}.
  */
 package ai.hesso.core;

@@ -303,6 +303,31 @@ class HessoDriverTest {
         }
     }
 
+    @Test
+    void groupDivisibleThatGivesBackEverySelectionIsExplained() {
+        // q = 16: the 16-channel group is not prunable (n <= q), N = 24, K = 12. The 24-channel
+        // group can only shrink to 16, so one selection must take 8 of its channels: two periods
+        // (quotas 6 and 6) prune nothing, one period (quota 12) can
+        List<NodeGroup> groups =
+                List.of(
+                        NodeGroup.prunable("a", 24, List.of(GroupMember.rows("a"))),
+                        NodeGroup.prunable("b", 16, List.of(GroupMember.rows("b"))));
+        HessoDriver twoPeriods =
+                new HessoDriver(
+                        settings().optGroupDivisible(16).optPruningPeriods(2).build(), groups);
+        assertEquals(
+                "groupDivisible 16 leaves nothing to prune: the largest selection is 6 channels"
+                        + " (quotas [6, 6] of target 12), but even node group 'a' (24 channels)"
+                        + " keeps a multiple of 16 only if one selection takes at least 8 of its"
+                        + " channels; use fewer pruning periods, a higher targetGroupSparsity or a"
+                        + " smaller groupDivisible",
+                twoPeriods.nothingToPruneReason().orElseThrow());
+        HessoDriver onePeriod =
+                new HessoDriver(
+                        settings().optGroupDivisible(16).optPruningPeriods(1).build(), groups);
+        assertTrue(onePeriod.nothingToPruneReason().isEmpty());
+    }
+
     private static void assertMessage(String expected, Runnable action) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action::run);
         assertTrue(

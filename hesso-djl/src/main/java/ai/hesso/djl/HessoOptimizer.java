@@ -15,6 +15,8 @@ import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.cost.BlockMacs;
+import ai.hesso.djl.checkpoint.HessoCheckpoint;
+import ai.hesso.djl.checkpoint.HessoCheckpoints;
 import ai.hesso.djl.engine.StepBoundary;
 import ai.hesso.djl.engine.TensorSlot;
 import java.util.List;
@@ -54,6 +56,14 @@ import java.util.Optional;
  * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
  * resolved at the first update, when the block is initialized.
+ *
+ * <p>Reliability: at the first update of every step the loss and every gradient are checked finite
+ * (one sum per gradient on the engine); a bad step is skipped whole, or fails, as the {@link
+ * NonFinitePolicy} says. Pruned channels stay exactly zero: their gradient rows are cleared every
+ * step and their rows of the momentum or moments once they are pruned. The pruned count is checked
+ * against the arrays whenever the masks change ({@link HessoMetrics#verifiedZero()}). The whole
+ * state is saved with {@link #checkpoint()} and continued with {@link #resume}, bit for bit; {@link
+ * HessoCheckpoints} does it with the model's parameters in one call.
  */
 public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
@@ -63,13 +73,29 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private final StepBoundary boundary = new StepBoundary();
     private boolean fuseAdam = true;
     private TrainingRun run;
-    private double pendingLoss = Double.NaN;
+    private HessoCheckpoint pendingResume;
+    private int resumedEpoch;
+    private double pendingLoss;
+    private boolean lossGiven;
+    private boolean stepTaken;
     private boolean closed;
 
     private HessoOptimizer(Builder builder) {
         super(builder);
         this.learningRateTracker = builder.learningRateTracker;
         this.learningRate = builder.learningRate;
+        if (!Float.isFinite(rescaleGrad) || rescaleGrad <= 0) {
+            throw new IllegalArgumentException(
+                    "rescaleGrad must be positive and finite, got " + rescaleGrad);
+        }
+        // DJL's convention: a negative clipGrad (the default, -1) means no clipping
+        if (clipGrad == 0 || Float.isNaN(clipGrad) || clipGrad == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(
+                    "clipGrad must be positive and finite to clip, or negative (the default, -1)"
+                            + " for no clipping, got "
+                            + clipGrad
+                            + (clipGrad == 0 ? " (a clip of 0 would zero every gradient)" : ""));
+        }
         this.setup =
                 new TrainingRun.Setup(
                         builder.block,
@@ -79,22 +105,78 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                         rescaleGrad,
                         clipGrad,
                         builder.failIfNothingToPrune,
+                        builder.nonFinitePolicy,
+                        builder.maxConsecutiveSkips,
+                        builder.totalSteps,
                         builder.costModel);
-        if (!Float.isFinite(rescaleGrad) || rescaleGrad <= 0) {
-            throw new IllegalArgumentException(
-                    "rescaleGrad must be positive and finite, got " + rescaleGrad);
-        }
     }
 
     /**
-     * Hands this step's training loss to the optimizer. CRIC needs it every step; {@link
-     * #trainingListener()} calls this for {@code EasyTrain}, a hand-written loop calls it after the
-     * backward pass and before {@code trainer.step()}.
+     * Hands this step's training loss to the optimizer. CRIC needs it every step, and a non-finite
+     * loss makes the step a non-finite one ({@link NonFinitePolicy}); {@link #trainingListener()}
+     * calls this for {@code EasyTrain}, a hand-written loop calls it after the backward pass and
+     * before {@code trainer.step()}.
      *
      * @param loss the batch loss
      */
     public void setLoss(double loss) {
         this.pendingLoss = loss;
+        this.lossGiven = true;
+    }
+
+    /**
+     * Captures the whole HESSO state, to be continued exactly by another optimizer with the same
+     * settings on the same model: call it between two steps (after {@code trainer.step()}, e.g. at
+     * the end of an epoch). The model's parameters are not part of it; save them with {@code
+     * model.save}, or use {@link HessoCheckpoints}, which saves both.
+     *
+     * @return the checkpoint; write it with {@link HessoCheckpoint#write}
+     * @throws IllegalStateException before the first step, when there is nothing to capture
+     */
+    public HessoCheckpoint checkpoint() {
+        if (run == null) {
+            if (pendingResume != null) {
+                return pendingResume;
+            }
+            throw new IllegalStateException(
+                    "nothing to checkpoint before the first step: the node groups are resolved at"
+                            + " the first update");
+        }
+        return run.checkpoint(setup.fingerprint());
+    }
+
+    /**
+     * Continues a saved run: the next step is the step after the checkpoint's, with its channel
+     * states, schedule position, CRIC progress, momentum or Adam moments and snapshots. Call it
+     * before the first step, with the model's parameters loaded from the same point of the run
+     * ({@link HessoCheckpoints#resume} does both). The settings are checked now; the node groups
+     * and tensor shapes at the first update, when the block is known.
+     *
+     * @param checkpoint the saved state, e.g. {@code HessoCheckpoint.read(path)}
+     * @throws IllegalArgumentException naming every setting that differs from the saved run's
+     * @throws IllegalStateException if this optimizer has already taken a step
+     */
+    public void resume(HessoCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        if (run != null) {
+            throw new IllegalStateException(
+                    "resume(..) must come before the first step; this optimizer is at step "
+                            + run.driver().step()
+                            + ". Build a new optimizer to resume");
+        }
+        checkpoint.checkSettings(setup.fingerprint());
+        this.pendingResume = checkpoint;
+        this.resumedEpoch = checkpoint.epoch();
+    }
+
+    /**
+     * Returns the epoch label of the checkpoint this optimizer resumed from, so that checkpoint
+     * listeners keep counting epochs where the saved run stopped.
+     *
+     * @return the epoch, 0 for a fresh run
+     */
+    public int resumedEpoch() {
+        return resumedEpoch;
     }
 
     /**
@@ -114,8 +196,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      */
     public HessoMetrics metrics() {
         return run == null
-                ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0)
-                : run.driver().metrics();
+                ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                : run.metrics();
     }
 
     /**
@@ -145,7 +227,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
     /** Returns the loss handed over for the coming step, NaN when none was, for tests. */
     double pendingLoss() {
-        return pendingLoss;
+        return lossGiven ? pendingLoss : Double.NaN;
     }
 
     /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
@@ -178,12 +260,21 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             throw new IllegalStateException("this HESSO optimizer was closed; build a new one");
         }
         if (run == null) {
-            run = TrainingRun.start(setup, fuseAdam);
+            run = TrainingRun.start(setup, fuseAdam, pendingResume);
+            pendingResume = null;
         }
         TensorSlot slot = run.slot(parameterId, weight.getDevice());
         if (boundary.isFirstCallOfStep(slot)) {
-            run.nextStep(this::loss);
-            pendingLoss = Double.NaN;
+            // every gradient of the step is complete now: decide for the whole step at once
+            boolean given = lossGiven;
+            lossGiven = false;
+            // false until decided: a step whose check throws updates nothing
+            stepTaken = false;
+            stepTaken = run.beginStep(given, pendingLoss, () -> loss(given));
+        }
+        if (!stepTaken) {
+            run.executor().clearGradient(weight);
+            return;
         }
         StepPlan plan = run.plan();
         run.executor()
@@ -192,15 +283,29 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                         slot,
                         weight,
                         grad,
-                        () ->
-                                learningRate != null
-                                        ? learningRate
-                                        : learningRateTracker.getNewValue(
-                                                parameterId, plan.step()));
+                        () -> learningRate(parameterId, slot.parameter(), plan.step()));
     }
 
-    private double loss() {
-        if (Double.isNaN(pendingLoss)) {
+    private double learningRate(String parameterId, String path, int step) {
+        if (learningRate != null) {
+            return learningRate;
+        }
+        float value = learningRateTracker.getNewValue(parameterId, step);
+        if (!(value >= 0) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(
+                    "the learning rate tracker returned "
+                            + value
+                            + " at step "
+                            + step
+                            + " for parameter "
+                            + path
+                            + "; learning rates must be finite and >= 0");
+        }
+        return value;
+    }
+
+    private double loss(boolean given) {
+        if (!given) {
             throw new IllegalStateException(
                     "CRIC needs the training loss of step "
                             + (run.driver().step() + 1)
@@ -222,10 +327,12 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     /**
      * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker} (or {@link
      * #setLearningRate}), {@link #setBlock} and {@link #setPruning}. Optional: {@link #optVariant}
-     * (default plain SGD), the node groups (default: automatic discovery), DJL's {@code
-     * setRescaleGrad} and {@code optClipGrad}. Weight decay is part of the variant's settings, in
-     * double precision; DJL's float {@code optWeightDecays} is refused so that there is one way to
-     * set it.
+     * (default plain SGD), the node groups (default: automatic discovery), {@link
+     * #optNonFinitePolicy} and {@link #optMaxConsecutiveSkips}, {@link #optTotalSteps}, DJL's
+     * {@code setRescaleGrad} and {@code optClipGrad} (positive, or negative for none). Weight decay
+     * is part of the variant's settings, in double precision; DJL's float {@code optWeightDecays}
+     * is refused so that there is one way to set it, and {@code optBeginNumUpdate} because HESSO
+     * counts its own steps.
      */
     public static final class Builder extends OptimizerBuilder<Builder> {
 
@@ -238,6 +345,10 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private NodeGroupSource groupSource;
         private boolean failIfNothingToPrune = true;
         private CostModel costModel;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.SKIP;
+        private int maxConsecutiveSkips;
+        private int totalSteps;
+        private Integer beginNumUpdate;
 
         Builder() {}
 
@@ -280,6 +391,58 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         @Override
         public Builder optWeightDecays(float weightDecays) {
             this.djlWeightDecay = weightDecays;
+            return this;
+        }
+
+        /**
+         * Refused at {@link #build()}: HESSO counts its steps itself (and a checkpoint restores the
+         * count), so DJL's starting update number has no meaning here.
+         *
+         * @param beginNumUpdate DJL's starting update number
+         * @return this builder
+         */
+        @Override
+        public Builder optBeginNumUpdate(int beginNumUpdate) {
+            this.beginNumUpdate = beginNumUpdate;
+            return this;
+        }
+
+        /**
+         * Sets what happens to a step whose loss or any gradient is NaN or infinite.
+         *
+         * @param policy {@link NonFinitePolicy#SKIP} (the default: the step is skipped for every
+         *     parameter, counted and logged) or {@link NonFinitePolicy#FAIL}
+         * @return this builder
+         */
+        public Builder optNonFinitePolicy(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Gives up, with a {@link NonFiniteStepException}, when this many steps in a row were
+         * non-finite and skipped. By default a run never gives up.
+         *
+         * @param steps at least 1
+         * @return this builder
+         */
+        public Builder optMaxConsecutiveSkips(int steps) {
+            this.maxConsecutiveSkips = steps;
+            return this;
+        }
+
+        /**
+         * Tells the optimizer how many steps training will take, so that a schedule that cannot
+         * finish in time is refused before training starts (HESSO's periods at {@link #build()},
+         * CRIC at the first update, which warns when its cycles might run past the end). Without it
+         * the optimizer cannot know; {@link HessoTrainingListener} then warns when training ends
+         * unpruned.
+         *
+         * @param steps the optimizer steps of the whole run, at least 1
+         * @return this builder
+         */
+        public Builder optTotalSteps(int steps) {
+            this.totalSteps = steps;
             return this;
         }
 
@@ -328,6 +491,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          * @return this builder
          */
         public Builder optNodeGroups(List<NodeGroup> groups) {
+            Objects.requireNonNull(groups, "node groups");
             List<NodeGroup> copy = List.copyOf(groups);
             this.groupSource = b -> copy;
             return this;
@@ -374,6 +538,26 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         }
 
         /**
+         * Asks the tracker for step 0's value: a negative or NaN rate is refused now rather than at
+         * the first step (each step's value is checked too, as trackers change over time).
+         */
+        private void checkFirstLearningRate() {
+            float first;
+            try {
+                first = learningRateTracker.getNewValue("", 0);
+            } catch (RuntimeException e) {
+                // a tracker that needs a real parameter id is checked at every step instead
+                return;
+            }
+            if (!(first >= 0) || Float.isInfinite(first)) {
+                throw new IllegalArgumentException(
+                        "the learning rate tracker gives "
+                                + first
+                                + " at step 0; learning rates must be finite and >= 0");
+            }
+        }
+
+        /**
          * Validates and builds the optimizer.
          *
          * @return the optimizer
@@ -407,6 +591,37 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                                 + "f) is not used by HESSO: set the weight decay with the variant,"
                                 + " in double precision, e.g. optVariant(VariantSettings.sgd("
                                 + "momentum, dampening, weightDecay))");
+            }
+            if (beginNumUpdate != null) {
+                throw new IllegalArgumentException(
+                        "optBeginNumUpdate("
+                                + beginNumUpdate
+                                + ") is not used by HESSO: it counts its steps itself; to continue"
+                                + " a run, resume(checkpoint) restores the step");
+            }
+            if (learningRateTracker != null) {
+                checkFirstLearningRate();
+            }
+            if (maxConsecutiveSkips < 0) {
+                throw new IllegalArgumentException(
+                        "maxConsecutiveSkips must be >= 1 (or unset: never give up), got "
+                                + maxConsecutiveSkips);
+            }
+            if (totalSteps < 0) {
+                throw new IllegalArgumentException(
+                        "totalSteps must be >= 1 (or unset when unknown), got " + totalSteps);
+            }
+            if (totalSteps > 0 && pruning.schedule().isPresent()) {
+                int last = pruning.schedule().get().lastPruningStep();
+                if (last > totalSteps && pruning.targetGroupSparsity() > 0) {
+                    throw new IllegalArgumentException(
+                            "pruning ends at step "
+                                    + last
+                                    + " but optTotalSteps is "
+                                    + totalSteps
+                                    + ": the target would not be reached; start pruning earlier"
+                                    + " (startPruningStep), shorten pruningSteps, or train longer");
+                }
             }
             if (groupSource == null) {
                 groupSource = NodeGroupSource.discovery();

@@ -39,10 +39,20 @@ public interface NodeGroupSource {
      * and why) is logged at INFO.
      *
      * @param discovery the configured discovery
-     * @return the source
+     * @return the source; it throws {@link IllegalArgumentException} for a block that was never
+     *     initialized with its input shapes
      */
     static NodeGroupSource discovery(GroupDiscovery discovery) {
         return block -> {
+            if (!block.isInitialized()) {
+                throw new IllegalArgumentException(
+                        "automatic node-group discovery needs the input shapes DJL records when a"
+                                + " block is initialized, and "
+                                + block.getClass().getSimpleName()
+                                + " has none: initialize it (block.initialize(manager,"
+                                + " DataType.FLOAT32, inputShape)) or give the node groups by hand"
+                                + " with optNodeGroups(..)");
+            }
             DiscoveryReport report = discovery.discover(block, block.getInputShapes());
             Logger logger = LoggerFactory.getLogger(NodeGroupSource.class);
             for (Finding finding : report.findings()) {

@@ -2,17 +2,24 @@ package ai.hesso.djl;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.HessoDriver;
+import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
+import ai.hesso.core.cric.CricSettings;
+import ai.hesso.core.cric.ProbeSchedule;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.cost.BlockMacs;
+import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.engine.PlanExecutor;
+import ai.hesso.djl.engine.PrunedCheck;
 import ai.hesso.djl.engine.TensorSlot;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one {@link HessoOptimizer} resolves at its first update, when the block is initialized: the
- * block's parameters by path, the node groups, the {@link HessoDriver} and the {@link
- * PlanExecutor}; and the plan of the current step.
+ * block's parameters by path, the node groups, the {@link HessoDriver}, the {@link PlanExecutor}
+ * and the {@link NonFiniteGuard}; and the plan of the current step. A run starts fresh or from a
+ * {@link HessoCheckpoint}.
  */
 final class TrainingRun implements AutoCloseable {
 
@@ -33,22 +41,34 @@ final class TrainingRun implements AutoCloseable {
 
     private final Map<String, String> idToName;
     private final Map<String, Parameter> parameters;
+    private final List<NodeGroup> groups;
     private final HessoDriver driver;
     private final PlanExecutor executor;
+    private final NonFiniteGuard guard;
     private StepPlan plan;
+    private long checkedMasksVersion = -1;
+    private PrunedCheck lastCheck = new PrunedCheck(0, 0, null);
 
     private TrainingRun(
             Map<String, String> idToName,
             Map<String, Parameter> parameters,
+            List<NodeGroup> groups,
             HessoDriver driver,
-            PlanExecutor executor) {
+            PlanExecutor executor,
+            NonFiniteGuard guard) {
         this.idToName = idToName;
         this.parameters = parameters;
+        this.groups = groups;
         this.driver = driver;
         this.executor = executor;
+        this.guard = guard;
     }
 
-    /** The optimizer's settings that a run is resolved from. */
+    /**
+     * The optimizer's settings that a run is resolved from.
+     *
+     * @param totalSteps the training length the user announced, or 0 when unknown
+     */
     record Setup(
             Block block,
             NodeGroupSource groupSource,
@@ -57,18 +77,31 @@ final class TrainingRun implements AutoCloseable {
             float rescaleGrad,
             float clipGrad,
             boolean failIfNothingToPrune,
-            CostModel costModel) {}
+            NonFinitePolicy nonFinitePolicy,
+            int maxConsecutiveSkips,
+            int totalSteps,
+            CostModel costModel) {
+
+        /** The settings a checkpoint must have been written with to continue this run. */
+        HessoCheckpoint.Settings fingerprint() {
+            return new HessoCheckpoint.Settings(
+                    pruning.toString(), variant.toString(), rescaleGrad, clipGrad);
+        }
+    }
 
     /**
      * Maps DJL's parameter ids to paths, finds and validates the node groups and creates the driver
-     * and the executor.
+     * and the executor, fresh or from a checkpoint.
      *
      * @param setup the optimizer's settings
      * @param fuseAdam whether Adam may run DJL's fused kernel (tests turn it off)
-     * @throws IllegalArgumentException if the block has no parameters, the groups do not fit it, or
-     *     a positive target prunes nothing while that is an error
+     * @param resume the checkpoint to continue, or null for a fresh run
+     * @throws IllegalArgumentException if the block has no parameters, is not the initialized block
+     *     being trained, the groups do not fit it, a positive target prunes nothing while that is
+     *     an error, the announced training length ends before pruning can, or the checkpoint does
+     *     not fit
      */
-    static TrainingRun start(Setup setup, boolean fuseAdam) {
+    static TrainingRun start(Setup setup, boolean fuseAdam, HessoCheckpoint resume) {
         Map<String, String> idToName = new HashMap<>();
         Map<String, Parameter> parameters = new LinkedHashMap<>();
         for (Pair<String, Parameter> pair : setup.block().getParameters()) {
@@ -80,9 +113,24 @@ final class TrainingRun implements AutoCloseable {
                     "the block given to setBlock(..) has no parameters; give HESSO the block being"
                             + " trained");
         }
-        List<NodeGroup> groups = setup.groupSource().groups(setup.block());
+        TrainedBlockCheck.check(setup.block());
+        List<NodeGroup> groups = List.copyOf(setup.groupSource().groups(setup.block()));
         NodeGroupValidation.check(groups, parameters);
-        HessoDriver driver = new HessoDriver(setup.pruning(), groups, null, costModel(setup));
+        if (resume != null) {
+            resume.checkNodeGroups(groups);
+        }
+        HessoDriver driver;
+        try {
+            driver =
+                    new HessoDriver(
+                            setup.pruning(),
+                            groups,
+                            resume == null ? null : resume.driver(),
+                            costModel(setup));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    resume.describe() + " does not fit the settings: " + e.getMessage(), e);
+        }
         if (setup.failIfNothingToPrune()) {
             driver.nothingToPruneReason()
                     .ifPresent(
@@ -93,6 +141,7 @@ final class TrainingRun implements AutoCloseable {
                                                 + " anyway)");
                             });
         }
+        checkTrainingLength(setup, driver);
         // the state lives and dies with the model's arrays
         PlanExecutor executor =
                 new PlanExecutor(
@@ -102,6 +151,20 @@ final class TrainingRun implements AutoCloseable {
                         fuseAdam,
                         driver.channelIndex(),
                         parameters.values().iterator().next().getArray().getManager());
+        NonFiniteGuard guard =
+                new NonFiniteGuard(setup.nonFinitePolicy(), setup.maxConsecutiveSkips());
+        TrainingRun run = new TrainingRun(idToName, parameters, groups, driver, executor, guard);
+        if (resume != null) {
+            try {
+                executor.restore(resume.engine(), run.trainableArrays());
+            } catch (IllegalArgumentException e) {
+                executor.close();
+                throw new IllegalArgumentException(
+                        resume.describe() + " does not fit the model: " + e.getMessage(), e);
+            }
+            guard.restore(resume.skippedSteps(), resume.consecutiveSkips());
+            logger.info("HESSO: resumed from {} at step {}", resume.describe(), resume.step());
+        }
         logger.info(
                 "HESSO: {} node groups ({} prunable, {} channels, target {}) over {} parameters;"
                         + " {}",
@@ -119,7 +182,51 @@ final class TrainingRun implements AutoCloseable {
                                         report.targetFraction(),
                                         report.denseMacs(),
                                         report.budgetMacs()));
-        return new TrainingRun(idToName, parameters, driver, executor);
+        return run;
+    }
+
+    /**
+     * Refuses an announced training length that ends before CRIC can prune the whole target, and
+     * warns when its cycles might run past it (they may end early); HESSO's periods are checked by
+     * the builder.
+     */
+    private static void checkTrainingLength(Setup setup, HessoDriver driver) {
+        int total = setup.totalSteps();
+        int target = driver.metrics().targetChannels();
+        if (total <= 0 || target == 0) {
+            return;
+        }
+        HessoSettings pruning = setup.pruning();
+        if (pruning.cric().isEmpty()) {
+            // HESSO's periods do not depend on the groups: the builder checked them
+            return;
+        }
+        CricSettings cric = pruning.cric().orElseThrow();
+        int[] channels =
+                driver.channelIndex().prunableGroups().stream()
+                        .mapToInt(NodeGroup::channels)
+                        .toArray();
+        int probes = new ProbeSchedule(channels, cric.trialSparsities()).length();
+        int cycles = cric.startCricStep() + probes;
+        int earliest = cycles + cric.hybridTrainingSteps() - 1;
+        int latest = earliest + cric.maxCycles() * cric.samplingSteps();
+        if (earliest > total) {
+            throw new IllegalArgumentException(
+                    "CRIC ends pruning at step "
+                            + earliest
+                            + " at the earliest but optTotalSteps is "
+                            + total
+                            + ": the target would not be reached; start CRIC earlier"
+                            + " (startCricStep), shorten hybridTrainingSteps, or train longer");
+        }
+        if (latest > total) {
+            logger.warn(
+                    "HESSO: CRIC ends pruning between step {} and step {} (depending on when its"
+                            + " cycles stop), and optTotalSteps is {}: the run may end unpruned",
+                    earliest,
+                    latest,
+                    total);
+        }
     }
 
     /**
@@ -148,15 +255,133 @@ final class TrainingRun implements AutoCloseable {
             throw new IllegalStateException(
                     "parameter id "
                             + parameterId
-                            + " is not a parameter of the block given to setBlock(..); give"
-                            + " HESSO the block being trained");
+                            + " is not a parameter of the block given to setBlock(..): a"
+                            + " HessoOptimizer trains the one block it was built with ("
+                            + parameters.size()
+                            + " parameters, e.g. "
+                            + parameters.keySet().iterator().next()
+                            + "); build a new optimizer for another model");
         }
         return new TensorSlot(name, device);
     }
 
-    /** Plans the next step; the loss is asked only if the driver needs it (CRIC). */
-    void nextStep(DoubleSupplier loss) {
-        plan = driver.nextStep(executor.stepContext(name -> parameters.get(name).getArray(), loss));
+    /**
+     * Starts a step: checks the loss and every gradient, then plans the step, or records a skipped
+     * step under the non-finite policy.
+     *
+     * @param lossGiven whether a loss was handed over for this step
+     * @param loss the loss, read only when given
+     * @param lossForDriver the loss the driver may ask for (CRIC)
+     * @return true when the step is taken, false when it is skipped
+     * @throws NonFiniteStepException when the policy stops training
+     */
+    boolean beginStep(boolean lossGiven, double loss, DoubleSupplier lossForDriver) {
+        Map<String, NDArray> forward = runningStatistics();
+        String offender = null;
+        if (lossGiven && !Double.isFinite(loss)) {
+            offender = "the loss (" + loss + ")";
+        } else {
+            String parameter = executor.firstNonFiniteGradient(trainableArrays());
+            if (parameter != null) {
+                offender = "the gradient of '" + parameter + "'";
+            } else {
+                String statistic = executor.firstNonFiniteValue(forward);
+                if (statistic != null) {
+                    offender = "the running statistic '" + statistic + "'";
+                }
+            }
+        }
+        if (offender != null) {
+            if (!executor.restoreForwardState(forward)) {
+                logger.warn(
+                        "HESSO: step {} is skipped before any good step of this run: the running"
+                                + " statistics keep what its forward pass wrote",
+                        driver.step() + 1);
+            }
+            guard.badStep(driver.step() + 1, offender);
+            return false;
+        }
+        executor.keepForwardState(forward);
+        guard.goodStep();
+        plan =
+                driver.nextStep(
+                        executor.stepContext(
+                                name -> parameters.get(name).getArray(), lossForDriver));
+        checkPrunedRows(plan.masks());
+        return true;
+    }
+
+    /**
+     * Checks the pruned channels against the arrays when the masks changed since the last check;
+     * called between steps, so every row the last step zeroed is zero.
+     */
+    private void checkPrunedRows(ChannelMasks masks) {
+        if (masks.version() == checkedMasksVersion) {
+            return;
+        }
+        checkedMasksVersion = masks.version();
+        lastCheck = executor.checkPruned(masks, name -> parameters.get(name).getArray());
+        if (!lastCheck.agrees()) {
+            logger.error(
+                    "HESSO: the arrays disagree with the bookkeeping at step {}: {} of {} pruned"
+                            + " channels are exactly zero, first non-zero: {}",
+                    driver.step(),
+                    lastCheck.zero(),
+                    lastCheck.pruned(),
+                    lastCheck.firstNonZero());
+        }
+    }
+
+    /** Returns the metrics, the pruned count checked against the arrays first. */
+    HessoMetrics metrics() {
+        checkPrunedRows(driver.masks());
+        return driver.metrics().withEngineCounts(guard.skipped(), lastCheck.zero());
+    }
+
+    /**
+     * The first device's running statistics (BatchNorm's mean and variance), in the block's order:
+     * the non-trainable arrays a forward pass writes. Frozen weights are left out; nothing writes
+     * them.
+     */
+    private Map<String, NDArray> runningStatistics() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, parameter) -> {
+                    Parameter.Type type = parameter.getType();
+                    if (!parameter.requiresGradient()
+                            && parameter.isInitialized()
+                            && (type == Parameter.Type.RUNNING_MEAN
+                                    || type == Parameter.Type.RUNNING_VAR)) {
+                        arrays.put(name, parameter.getArray());
+                    }
+                });
+        return arrays;
+    }
+
+    /** The first device's array of every trainable parameter, in the block's order. */
+    private Map<String, NDArray> trainableArrays() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        parameters.forEach(
+                (name, parameter) -> {
+                    if (parameter.requiresGradient()) {
+                        arrays.put(name, parameter.getArray());
+                    }
+                });
+        return arrays;
+    }
+
+    /** Captures the run between two steps. */
+    HessoCheckpoint checkpoint(HessoCheckpoint.Settings settings) {
+        return new HessoCheckpoint(
+                0,
+                settings,
+                groups,
+                driver.state(),
+                guard.skipped(),
+                guard.consecutive(),
+                executor.state(),
+                null,
+                null);
     }
 
     StepPlan plan() {

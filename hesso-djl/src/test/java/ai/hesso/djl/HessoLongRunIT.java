@@ -53,19 +53,70 @@ class HessoLongRunIT {
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                 NDManager modelManager = run.model.getNDManager();
-                // by step 500 both groups have masks: the optimizer then holds Adam's two moments
-                // per parameter, two indicators per group and one multiplier per group and rank
-                for (int k = 0; k < 500; k++) {
+                // the last period ends at step 1519; by then both groups have pruned channels: the
+                // optimizer holds Adam's two moments per parameter, two indicators per group, one
+                // step multiplier and one keep multiplier (0 on pruned rows) per group and rank
+                for (int k = 0; k < 1530; k++) {
                     run.step(batches.get(k % batches.size()));
                 }
-                assertEquals(6 * 2 + 2 * 2 + 2 * 2, hesso.liveStateArrays());
+                assertEquals(6 * 2 + 2 * 2 + 2 * 2 + 2 * 2, hesso.liveStateArrays());
                 int modelArrays = modelManager.getManagedArrays().size();
                 int optimizerArrays = hesso.liveStateArrays();
-                for (int k = 500; k < 2000; k++) {
+                for (int k = 1530; k < 2000; k++) {
                     run.step(batches.get(k % batches.size()));
                 }
                 assertEquals(Phase.PRUNED, hesso.metrics().phase());
                 assertEquals(16, hesso.metrics().pruned());
+                assertEquals(modelArrays, modelManager.getManagedArrays().size());
+                assertEquals(optimizerArrays, hesso.liveStateArrays());
+            }
+        }
+    }
+
+    @Test
+    void prunedChannelsStayExactlyZeroOverFourThousandStepsWithDecayAndMomentum() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = SyntheticData.fixedBatches(manager, 16, 8, new Shape(6), 3, 37);
+            try (TrainingHarness run =
+                    new TrainingHarness(
+                            TinyModels.mlp(6, 16, 3),
+                            new Shape(8, 6),
+                            3,
+                            b ->
+                                    Hesso.builder()
+                                            .setLearningRateTracker(Tracker.fixed(0.05f))
+                                            .setBlock(b)
+                                            .optVariant(VariantSettings.sgd(0.9, 0, 5e-3))
+                                            .optTotalSteps(4000)
+                                            .setPruning(
+                                                    HessoSettings.builder()
+                                                            .optTargetGroupSparsity(0.5)
+                                                            .optStartPruningStep(50)
+                                                            .setPruningSteps(500)
+                                                            .optPruningPeriods(5)
+                                                            .build())
+                                            .build())) {
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                NDManager modelManager = run.model.getNDManager();
+                // the last period ends at step 549; from then on nothing may grow
+                for (int k = 0; k < 1000; k++) {
+                    run.step(batches.get(k % batches.size()));
+                }
+                int modelArrays = modelManager.getManagedArrays().size();
+                int optimizerArrays = hesso.liveStateArrays();
+                for (int k = 1000; k < 4000; k++) {
+                    run.step(batches.get(k % batches.size()));
+                }
+                assertEquals(4000, hesso.metrics().step());
+                assertEquals(Phase.PRUNED, hesso.metrics().phase());
+                assertEquals(16, hesso.metrics().pruned());
+                assertEquals(16, hesso.metrics().verifiedZero());
+                assertEquals(0, hesso.metrics().skippedSteps());
+                int zeros = 0;
+                for (NodeGroup group : hesso.driver().channelIndex().prunableGroups()) {
+                    zeros += run.zeroChannels(group);
+                }
+                assertEquals(16, zeros);
                 assertEquals(modelArrays, modelManager.getManagedArrays().size());
                 assertEquals(optimizerArrays, hesso.liveStateArrays());
             }

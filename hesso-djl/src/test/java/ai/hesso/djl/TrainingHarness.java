@@ -13,6 +13,7 @@ import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.fixtures.SeededTrainer;
+import java.util.function.DoubleConsumer;
 import java.util.function.Function;
 
 /**
@@ -35,6 +36,14 @@ final class TrainingHarness implements AutoCloseable {
         if (this.optimizer instanceof HessoOptimizer hesso) {
             run.setLossSink(hesso::setLoss);
         }
+    }
+
+    /**
+     * Replaces what receives each step's loss (after the backward pass, before the update), e.g. to
+     * poison a gradient before handing the loss on.
+     */
+    void setLossSink(DoubleConsumer sink) {
+        run.setLossSink(sink);
     }
 
     /** One forward, backward and optimizer step on a batch; returns the loss. */

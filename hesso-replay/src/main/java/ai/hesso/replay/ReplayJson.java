@@ -20,6 +20,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,7 +90,9 @@ public final class ReplayJson {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            String reason =
+                    e instanceof NoSuchFileException ? "no such file or directory" : e.toString();
+            throw new UncheckedIOException("cannot read " + file + ": " + reason, e);
         }
         try {
             return parse(text);

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param denseParameters the trainable parameters of the model
  * @param compactParameters the trainable parameters left once the zero channels and their
  *     consumers' input slices are removed
+ * @param compaction the compact model built from the trained one, checked, timed, saved and
+ *     reloaded
  */
 public record DemoResult(
         DemoSettings settings,
@@ -25,7 +27,8 @@ public record DemoResult(
         HessoMetrics metrics,
         List<ChannelCensus.GroupCensus> groups,
         long denseParameters,
-        long compactParameters) {
+        long compactParameters,
+        CompactionSummary compaction) {
 
     /**
      * Copies the list.
@@ -38,6 +41,7 @@ public record DemoResult(
      * @param groups the census
      * @param denseParameters the dense parameter count
      * @param compactParameters the compact parameter count
+     * @param compaction the compaction step's measurements
      */
     public DemoResult {
         groups = List.copyOf(groups);

@@ -1,5 +1,6 @@
 package ai.hesso.examples.demo;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -39,8 +40,8 @@ import java.util.Optional;
  * The {@code hesso demo} pipeline, shared by the command and its integration test: load
  * Fashion-MNIST, train {@link BuiltinModels#fashionCnn()} with HESSO (SGD with momentum {@value
  * DemoSettings#MOMENTUM}), test it, count its zero channels and compact parameters on the arrays,
- * and optionally train the same model from the same initial weights on the same batches with DJL's
- * plain SGD.
+ * compact it ({@link DemoCompaction}: check, time, save, reload), and optionally train the same
+ * model from the same initial weights on the same batches with DJL's plain SGD.
  */
 public final class DemoRun {
 
@@ -64,9 +65,10 @@ public final class DemoRun {
      * @return the measurements
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
+     * @throws MalformedModelException if the saved compact model cannot be loaded back
      * @throws ai.hesso.examples.data.MissingDataException if a data file is missing
      */
-    public DemoResult run() throws IOException, TranslateException {
+    public DemoResult run() throws IOException, TranslateException, MalformedModelException {
         SeededSampler shuffle = new SeededSampler(settings.seed());
         try (FashionMnist train =
                         FashionMnist.builder()
@@ -124,6 +126,9 @@ public final class DemoRun {
                 HessoMetrics metrics = optimizer.metrics();
                 long before = census.trainableParameters();
                 long after = census.compactTrainableParameters(report, counted);
+                CompactionSummary compaction =
+                        new DemoCompaction(settings)
+                                .run(model, report, optimizer.driver().prunedChannels(), test);
 
                 Optional<Training> dense = Optional.empty();
                 if (settings.compareDense()) {
@@ -131,7 +136,15 @@ public final class DemoRun {
                     dense = Optional.of(trainDense(train, test));
                 }
                 return new DemoResult(
-                        settings, schedule, hesso, dense, metrics, counted, before, after);
+                        settings,
+                        schedule,
+                        hesso,
+                        dense,
+                        metrics,
+                        counted,
+                        before,
+                        after,
+                        compaction);
             }
         }
     }
@@ -234,7 +247,7 @@ public final class DemoRun {
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      */
-    static double testAccuracy(Trainer trainer, Dataset data)
+    public static double testAccuracy(Trainer trainer, Dataset data)
             throws IOException, TranslateException {
         long correct = 0;
         long seen = 0;

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param trainLimit the number of training images used, 1 to 60,000
  * @param testLimit the number of test images used, 1 to 10,000
  * @param compareDense whether to also train the same model with DJL's plain SGD
+ * @param saveDirectory where the trained model is saved: {@code dense/} the zeroed full-size model,
+ *     {@code compact/} the compact one
+ * @param timingRounds the timed rounds of the side-by-side inference timing, at least 1
  * @param targetMacs the MAC budget, a fraction in {@code (0, 1)} of the dense model's MACs that
  *     replaces the group sparsity as HESSO's target, or null to prune to {@code sparsity}
  */
@@ -34,6 +37,8 @@ public record DemoSettings(
         int trainLimit,
         int testLimit,
         boolean compareDense,
+        Path saveDirectory,
+        int timingRounds,
         Double targetMacs) {
 
     /** The number of training images in Fashion-MNIST. */
@@ -44,6 +49,12 @@ public record DemoSettings(
 
     /** The number of pruning periods. */
     public static final int PRUNING_PERIODS = 5;
+
+    /** The default save directory, relative to the working directory. */
+    public static final String DEFAULT_SAVE_DIRECTORY = "target/hesso-demo";
+
+    /** The default number of timed inference rounds. */
+    public static final int DEFAULT_TIMING_ROUNDS = 20;
 
     /** SGD's momentum, for HESSO and the dense baseline alike. */
     public static final float MOMENTUM = 0.9f;
@@ -60,6 +71,8 @@ public record DemoSettings(
      * @param trainLimit the training images
      * @param testLimit the test images
      * @param compareDense whether to train the dense baseline
+     * @param saveDirectory the save directory
+     * @param timingRounds the timed inference rounds
      * @param targetMacs the MAC budget, or null
      * @throws IllegalArgumentException naming the bad value and the valid range
      */
@@ -90,18 +103,36 @@ public record DemoSettings(
             throw new IllegalArgumentException(
                     "--test-limit must be in [1, " + TEST_IMAGES + "], got " + testLimit);
         }
+        Objects.requireNonNull(saveDirectory, "saveDirectory");
+        if (timingRounds < 1) {
+            throw new IllegalArgumentException(
+                    "--timing-rounds must be at least 1, got " + timingRounds);
+        }
     }
 
     /**
      * Returns the default settings: 2 epochs over all 60,000 training images, batch 128, sparsity
-     * 0.5, learning rate 0.05, seed 42, all 10,000 test images, no dense baseline.
+     * 0.5, learning rate 0.05, seed 42, all 10,000 test images, no dense baseline, models saved
+     * under {@value #DEFAULT_SAVE_DIRECTORY}, {@value #DEFAULT_TIMING_ROUNDS} timed inference
+     * rounds.
      *
      * @param dataDirectory the data directory
      * @return the defaults
      */
     public static DemoSettings defaults(Path dataDirectory) {
         return new DemoSettings(
-                dataDirectory, 2, 128, 0.5, 0.05f, 42, TRAIN_IMAGES, TEST_IMAGES, false, null);
+                dataDirectory,
+                2,
+                128,
+                0.5,
+                0.05f,
+                42,
+                TRAIN_IMAGES,
+                TEST_IMAGES,
+                false,
+                Path.of(DEFAULT_SAVE_DIRECTORY),
+                DEFAULT_TIMING_ROUNDS,
+                null);
     }
 
     /**

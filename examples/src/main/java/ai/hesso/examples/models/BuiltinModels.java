@@ -55,6 +55,11 @@ public final class BuiltinModels {
         }
     }
 
+    /**
+     * The name of {@link #fashionCnn()}, the model of {@code hesso demo} and {@code hesso bench}.
+     */
+    public static final String FASHION_CNN = "fashion-cnn";
+
     private static final Map<String, BuiltinModel> MODELS = new LinkedHashMap<>();
 
     static {
@@ -86,7 +91,7 @@ public final class BuiltinModels {
                 new Shape(1, 3, 16, 16),
                 () -> ModelPatterns.inception(new InceptionWidths(8, 4, 4, 6, 2, 0, 10)));
         register("transformer", new Shape(1, 4, 8), () -> ModelPatterns.transformer(16, 32, 2));
-        register("fashion-cnn", new Shape(1, 1, 28, 28), BuiltinModels::fashionCnn);
+        register(FASHION_CNN, new Shape(1, 1, 28, 28), BuiltinModels::fashionCnn);
     }
 
     private BuiltinModels() {}

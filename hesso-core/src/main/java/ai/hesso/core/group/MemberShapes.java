@@ -21,11 +21,12 @@ public final class MemberShapes {
      * @param member one of its members
      * @param shape the member tensor's shape
      * @return true when the shape has the member's channel axis and that axis holds {@code
-     *     group.channels()} entries
+     *     group.channels() * member.rowsPerChannel()} entries
      */
     public static boolean fits(NodeGroup group, GroupMember member, long[] shape) {
         int axis = member.axis().index();
-        return shape.length > axis && shape[axis] == group.channels();
+        return shape.length > axis
+                && shape[axis] == (long) group.channels() * member.rowsPerChannel();
     }
 
     /**
@@ -44,19 +45,25 @@ public final class MemberShapes {
             return;
         }
         int axis = member.axis().index();
+        String perChannel =
+                member.rowsPerChannel() == 1 ? "" : " of " + member.rowsPerChannel() + " rows each";
         throw new IllegalArgumentException(
                 "node group '"
                         + group.name()
                         + "' has "
                         + group.channels()
-                        + " channels, but member tensor '"
+                        + " channels"
+                        + perChannel
+                        + ", but member tensor '"
                         + member.tensor()
                         + "' of shape "
                         + Arrays.toString(shape)
                         + (shape.length <= axis
                                 ? " has no axis " + axis
                                 : " has " + shape[axis] + " on its channel axis " + axis)
-                        + "; every member needs the group's channel count on its channel axis");
+                        + "; every member needs the group's channel count"
+                        + (member.rowsPerChannel() == 1 ? "" : " times its rows per channel")
+                        + " on its channel axis");
     }
 
     /**
@@ -77,7 +84,7 @@ public final class MemberShapes {
      *
      * @param member the member
      * @param shape the member tensor's shape
-     * @return the number of entries on the member's channel axis
+     * @return the number of entries on the member's channel axis, divided by its rows per channel
      * @throws IllegalArgumentException naming the tensor, its shape and the axis, when the shape
      *     has no such axis
      */
@@ -94,7 +101,7 @@ public final class MemberShapes {
                             + ", so it has no channel axis "
                             + axis);
         }
-        return shape[axis];
+        return shape[axis] / member.rowsPerChannel();
     }
 
     private static long[] toLong(int[] shape) {

@@ -13,6 +13,8 @@ import ai.hesso.core.selection.GroupDivisibleRounding;
 import ai.hesso.core.selection.LowestScores;
 import ai.hesso.core.selection.MacBudgetSelection;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How redundant channels are identified and projected: HESSO's periods ({@link
@@ -26,6 +28,8 @@ import java.util.Objects;
  * ai.hesso.core.HessoDriver} is the only intended caller.
  */
 public abstract sealed class Identification permits PeriodicIdentification, CricIdentification {
+
+    private static final Logger logger = LoggerFactory.getLogger(Identification.class);
 
     final ChannelIndex index;
     final ChannelStates states;
@@ -289,6 +293,17 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                 GroupDivisibleRounding.apply(
                         index, chosen, states.prunedPerGroup(), settings.groupDivisible());
         adjustedTarget -= chosen.length - kept.length;
+        if (kept.length < chosen.length) {
+            // loud: a model left less pruned than asked must never be a surprise
+            logger.warn(
+                    "groupDivisible {} gave back {} of the {} channels selected now; the target"
+                            + " is {} channels instead of {}",
+                    settings.groupDivisible(),
+                    chosen.length - kept.length,
+                    chosen.length,
+                    adjustedTarget,
+                    initialTarget);
+        }
         states.markRedundant(kept);
     }
 

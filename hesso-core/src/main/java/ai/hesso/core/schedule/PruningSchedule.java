@@ -155,6 +155,27 @@ public record PruningSchedule(int startPruningStep, int pruningSteps, int prunin
     }
 
     /**
+     * Returns the step at which the last period ends: its redundant channels are exactly zero after
+     * that step and pruned from the next one on. Training must run at least this many steps for the
+     * whole target to be pruned.
+     *
+     * @return the 1-based step of the last period's end
+     */
+    public int lastPruningStep() {
+        int started = 0;
+        // a pure function of the step: walk the schedule (at most startPruningStep + pruningSteps
+        // + 1 steps) rather than keep a closed formula in step with startsPeriod and endsPeriod
+        for (int step = 1; ; step++) {
+            if (startsPeriod(step, started)) {
+                started++;
+            }
+            if (started == pruningPeriods && endsPeriod(step)) {
+                return step;
+            }
+        }
+    }
+
+    /**
      * Splits a target of {@code K} channels over the periods: {@code floor(K / P)} each, the last
      * period takes the remainder.
      *

@@ -50,6 +50,25 @@ public final class GroupDivisibleRounding {
     }
 
     /**
+     * Returns the fewest channels that one selection must pick in a group with nothing pruned yet
+     * for the rounding to keep any of them: with {@code n = 24} and {@code q = 16} the group can
+     * only shrink to 16 channels, so a selection of fewer than 8 of its channels is given back
+     * whole.
+     *
+     * @param channels the group's channel count {@code n}
+     * @param groupDivisible {@code q}, at least 1
+     * @return the smallest selection that prunes something, or {@code n + 1} when none does
+     */
+    public static int smallestEffectiveSelection(int channels, int groupDivisible) {
+        for (int selected = 1; selected <= channels; selected++) {
+            if (keptSelected(channels, 0, selected, groupDivisible) > 0) {
+                return selected;
+            }
+        }
+        return channels + 1;
+    }
+
+    /**
      * Returns how many of a group's newly selected channels stay selected.
      *
      * @param channels the group's channel count {@code n}

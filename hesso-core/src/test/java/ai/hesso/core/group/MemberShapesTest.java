@@ -43,6 +43,27 @@ class MemberShapesTest {
     }
 
     @Test
+    void anAttentionHeadOwnsItsRowsPerChannelConsecutiveRows() {
+        // 4 heads of size 3: a (12, 8) projection weight and its (12) bias
+        GroupMember head = GroupMember.rowBlocks("q.w", 3);
+        assertEquals(new GroupMember("q.w", ChannelAxis.FIRST, 3), head);
+        assertTrue(MemberShapes.fits(GROUP, head, new long[] {12, 8}));
+        assertTrue(MemberShapes.fits(GROUP, head, new long[] {12}));
+        assertFalse(MemberShapes.fits(GROUP, head, new long[] {4, 8}));
+        assertEquals(4, MemberShapes.channels(head, new int[] {12, 8}));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> MemberShapes.check(GROUP, head, new long[] {8, 8}));
+        assertEquals(
+                "node group 'g' has 4 channels of 3 rows each, but member tensor 'q.w' of shape"
+                        + " [8, 8] has 8 on its channel axis 0; every member needs the group's"
+                        + " channel count times its rows per channel on its channel axis",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GroupMember.rowBlocks("q.w", 0));
+    }
+
+    @Test
     void aTensorWithoutTheChannelAxisIsNamed() {
         assertFalse(MemberShapes.fits(GROUP, TCONV, new long[] {4}));
         assertFalse(MemberShapes.fits(GROUP, CONV, new long[0]));

@@ -40,6 +40,16 @@ class PruningScheduleTest {
     }
 
     @Test
+    void lastPruningStepIsWhereTheLastPeriodEnds() {
+        // Tp = 3, starts 11, 14, 17; the period from 17 has offsets 1 (17) and 2 (18, its end)
+        assertEquals(18, new PruningSchedule(10, 9, 3).lastPruningStep());
+        // Tp = 1: periods start and end at 5, 6, 7, 8
+        assertEquals(8, new PruningSchedule(5, 4, 4).lastPruningStep());
+        // Tp = 4, starts 1 and 5; the second ends at offset 3, step 7
+        assertEquals(7, new PruningSchedule(0, 8, 2).lastPruningStep());
+    }
+
+    @Test
     void periodLengthOneStartsAtTheWarmUpStepItself() {
         // (k - s - 1) mod 1 == 0 for every k >= s
         PruningSchedule schedule = new PruningSchedule(5, 4, 4);

@@ -1,12 +1,13 @@
 /**
- * Saving and resuming a HESSO run: the room for the optimizer checkpoint (its file format, atomic
- * writes and the training listener that writes it beside DJL's model checkpoints).
+ * Saving and resuming a HESSO run: {@link ai.hesso.djl.checkpoint.HessoCheckpoint} (the optimizer's
+ * whole state as one value, its versioned file format with a SHA-256 checksum, written atomically),
+ * {@link ai.hesso.djl.checkpoint.HessoCheckpoints} (the model's parameters and the HESSO state
+ * together in a directory, with DJL's epoch naming, and the one-call resume) and {@link
+ * ai.hesso.djl.checkpoint.HessoCheckpointListener} (saves them at epoch ends in {@code EasyTrain}).
  *
- * <p>What a checkpoint stores already has one home each: everything the core decides from is {@link
- * ai.hesso.core.DriverState} (restored by {@link ai.hesso.core.HessoDriver#HessoDriver(
- * ai.hesso.core.HessoSettings, java.util.List, ai.hesso.core.DriverState)}), and the engine's state
- * (each {@link ai.hesso.djl.engine.TensorSlot}'s momentum or Adam moments with their update count,
- * CRIC's snapshots) is owned by {@link ai.hesso.djl.engine.PlanExecutor}. The classes that write
- * and read them together land here.
+ * <p>What a checkpoint stores has one home each: everything the core decides from is {@link
+ * ai.hesso.core.DriverState}, and the engine's state (each {@link ai.hesso.djl.engine.TensorSlot}'s
+ * momentum or Adam moments with their update count, CRIC's snapshots) is {@link
+ * ai.hesso.djl.engine.EngineState}. {@code docs/checkpoint.md} documents the file layout.
  */
 package ai.hesso.djl.checkpoint;

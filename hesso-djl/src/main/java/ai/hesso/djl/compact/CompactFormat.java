@@ -5,6 +5,7 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,9 +23,13 @@ final class CompactFormat {
     /** The only version this code writes and reads. */
     static final int VERSION = 1;
 
+    /** The epoch number of the one parameter file, {@code <modelName>-0000.params}. */
+    static final int EPOCH = 0;
+
     String format;
     int version;
     String modelName;
+    String parameterFile;
     String dataType;
     List<long[]> inputShapes;
     List<String> blocks;
@@ -51,6 +56,16 @@ final class CompactFormat {
         LayerWidth toWidth() {
             return new LayerWidth(path, kind, width, groups);
         }
+    }
+
+    /**
+     * Returns the name DJL gives the parameter file of a model saved at {@link #EPOCH}.
+     *
+     * @param modelName the model name
+     * @return {@code <modelName>-0000.params}
+     */
+    static String parameterFile(String modelName) {
+        return String.format(Locale.ROOT, "%s-%04d.params", modelName, EPOCH);
     }
 
     /**

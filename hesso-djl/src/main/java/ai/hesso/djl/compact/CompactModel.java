@@ -12,12 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The result of {@link Compaction}: a DJL {@link Model} holding the compact block, ready for
  * inference, with what was removed and a {@link CompactionReport}. Closing it closes the model.
  */
 public final class CompactModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompactModel.class);
 
     private final Model model;
     private final ChannelSelection selection;
@@ -66,9 +70,10 @@ public final class CompactModel implements AutoCloseable {
     }
 
     /**
-     * Saves the model into a directory: DJL's parameter file ({@code Model.save}, named {@code
-     * compact-0000.params}) and the architecture description {@code compact.json}. {@link
-     * CompactModels#load} restores it.
+     * Saves the model into a directory: DJL's parameter file ({@code Model.save}, always named
+     * {@code compact-0000.params}, so saving again overwrites it) and the architecture description
+     * {@code compact.json} (see {@code docs/compaction.md}). {@link CompactModels#load} restores
+     * it.
      *
      * @param directory the directory, created when missing
      * @throws IOException if writing fails
@@ -76,11 +81,15 @@ public final class CompactModel implements AutoCloseable {
     public void save(Path directory) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Files.createDirectories(directory);
+        // DJL numbers parameter files by epoch and would add compact-0001.params on a second
+        // save; a fixed epoch keeps one file that compact.json names and load reads.
+        model.setProperty("Epoch", Integer.toString(CompactFormat.EPOCH));
         model.save(directory, model.getName());
         CompactFormat f = new CompactFormat();
         f.format = CompactFormat.FORMAT;
         f.version = CompactFormat.VERSION;
         f.modelName = model.getName();
+        f.parameterFile = CompactFormat.parameterFile(model.getName());
         f.dataType = model.getBlock().getParameters().valueAt(0).getArray().getDataType().name();
         f.inputShapes = new ArrayList<>();
         for (Shape s : inputShapes) {
@@ -100,6 +109,11 @@ public final class CompactModel implements AutoCloseable {
                         directory.resolve(CompactFormat.FILE), StandardCharsets.UTF_8)) {
             gson.toJson(f, w);
         }
+        LOG.info(
+                "saved compact model ({} parameters, {} layers) to {}",
+                f.parameters,
+                layers.size(),
+                directory);
     }
 
     /** Closes the model and frees its arrays. */

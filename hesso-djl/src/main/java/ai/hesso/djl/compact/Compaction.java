@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * <p>The block tree is rebuilt layer by layer with the new widths (fewer linear units and
  * convolution filters; batch and layer norms, depthwise convolutions and every consumer's input
  * follow), initialized with the input shapes, and every kept parameter value, batch-norm running
- * statistics included, is copied exactly by parameter path. The original block is not changed.
+ * statistics included, is copied exactly by parameter path. The original block is not changed, also
+ * when compaction fails: every check runs before the new model is built, and a model that fails
+ * later is closed before the exception leaves. For a DJL {@code Model}, pass {@code
+ * model.getBlock()}. See {@code docs/compaction.md}.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, inputShape);
@@ -44,7 +47,7 @@ public final class Compaction {
      * @param block the initialized original block
      * @param report its discovery report
      * @param inputShapes its input shapes, batch axis first
-     * @return the compact model
+     * @return the compact model; close it to free its arrays
      * @throws IllegalStateException if the block is not initialized
      * @throws IllegalArgumentException naming the group and parameter of a channel that is zero in
      *     some member rows and not in others
@@ -64,7 +67,8 @@ public final class Compaction {
      * @param removed group name to local channel indices, as {@code HessoDriver.prunedChannels()}
      *     returns them
      * @param inputShapes its input shapes, batch axis first
-     * @return the compact model
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if the block is not initialized
      * @throws IllegalArgumentException naming the group when the map does not match the report (see
      *     {@link ChannelSelection#of})
      * @throws CompactionException naming the block path and class of a block it cannot rebuild

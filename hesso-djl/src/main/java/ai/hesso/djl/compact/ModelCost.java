@@ -18,26 +18,31 @@ import java.util.Objects;
 
 /**
  * Parameters and multiply-accumulate operations (MACs) of an initialized block, per layer, found by
- * walking the block with its input shapes.
+ * walking the block with its input shapes ({@code getOutputShapes}, no forward pass).
  *
- * <p>What is counted, for one input sample (the batch axis divided out):
+ * <p>What is counted, for one input sample (the batch size of the input shape is divided out):
  *
  * <ul>
  *   <li>parameters: every scalar of every parameter array, trainable or not (a batch norm's running
- *       mean and variance included), so {@link #parameters()} is the size of what {@code
+ *       mean and variance included), so {@link #parameters()} is the number of values {@code
  *       Model.save} writes;
- *   <li>linear layer: {@code outputs * inFeatures} MACs, where {@code outputs} is the number of
- *       output values (units times the positions it is applied at); the bias add is not counted;
- *   <li>convolution: {@code outputs * (inChannels / groups) * prod(kernel)} MACs, {@code outputs}
- *       the number of output values; the bias add is not counted;
- *   <li>batch norm and layer norm: one MAC per output value (the scale and shift); computing the
- *       statistics is not counted;
- *   <li>lambdas (activations, pooling, flatten), dropout and the joins of parallel blocks: 0 MACs
- *       and not listed as layers (max pooling multiplies nothing; average pooling's additions are
- *       not counted);
- *   <li>any other block: listed with its parameters, 0 MACs and the sizes of axis 1 of its first
- *       input and output as channels (0 for rank-1 values).
+ *   <li>{@code Linear}: {@code outputs * inFeatures} MACs, where {@code outputs} is the number of
+ *       output values (units times the positions it is applied at, e.g. tokens); the bias add is
+ *       not counted;
+ *   <li>{@code Conv1d}, {@code Conv2d}, {@code Conv3d}: {@code outputs * (inChannels / groups) *
+ *       prod(kernel)} MACs, {@code outputs} the number of output values (a depthwise convolution
+ *       reads one channel per output); the bias add is not counted;
+ *   <li>{@code BatchNorm} and {@code LayerNorm}: one MAC per output value (the scale and shift
+ *       {@code y = a * x + b} with the constants folded); computing the statistics is not counted;
+ *   <li>pooling (max, average, global): 0 MACs and not listed: it multiplies by no weight, and
+ *       average pooling's additions are not counted; the same for activations, flatten, dropout and
+ *       the joins of parallel blocks (residual add, concatenation), all lambdas in DJL;
+ *   <li>any other block with parameters: listed with its parameters, 0 MACs and the sizes of axis 1
+ *       of its first input and output as channels (0 for rank-1 values).
  * </ul>
+ *
+ * <p>Pruning papers that report "FLOPs" usually mean these MACs; one MAC is two floating-point
+ * operations.
  */
 public final class ModelCost {
 

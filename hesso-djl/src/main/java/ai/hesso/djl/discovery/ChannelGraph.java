@@ -11,10 +11,11 @@ import java.util.Set;
  * joined by a union-find when layers couple their channels (residual adds, batch norms, depthwise
  * convolutions).
  *
- * <p>A node has members (tensors whose rows are its channels), consumers (input slices of the next
- * layers), companions (running statistics), the paths of the blocks owning them and reasons that
- * block pruning. Nodes without members (the network input, outputs of unsupported blocks) take part
- * in coupling but never become node groups.
+ * <p>A node has members (trainable tensors whose rows are its channels), consumers (input slices of
+ * the next layers), companions (running statistics and frozen would-be members, the latter also
+ * listed as frozen), the paths of the blocks owning them and reasons that block pruning. Nodes
+ * without members (the network input, outputs of unsupported blocks) take part in coupling but
+ * never become node groups.
  */
 final class ChannelGraph {
 
@@ -29,6 +30,8 @@ final class ChannelGraph {
         final Set<String> reasons = new LinkedHashSet<>();
         final Set<String> producerBlocks = new LinkedHashSet<>();
         final Set<String> consumerBlocks = new LinkedHashSet<>();
+        final Set<String> frozen = new LinkedHashSet<>();
+        String groupName;
         int parent;
 
         Node(int id, String label, long channels) {
@@ -106,6 +109,10 @@ final class ChannelGraph {
         ra.reasons.addAll(rb.reasons);
         ra.producerBlocks.addAll(rb.producerBlocks);
         ra.consumerBlocks.addAll(rb.consumerBlocks);
+        ra.frozen.addAll(rb.frozen);
+        if (ra.groupName == null) {
+            ra.groupName = rb.groupName;
+        }
     }
 
     void addMember(int id, GroupMember member, String blockPath) {
@@ -124,6 +131,20 @@ final class ChannelGraph {
         Node root = root(id);
         root.companions.add(slice);
         root.producerBlocks.add(blockPath);
+    }
+
+    /**
+     * Names the group a node becomes (otherwise it is named after its first member's block).
+     *
+     * @param id a node id
+     * @param name the group name, e.g. the attention block's path and {@code _heads}
+     */
+    void nameGroup(int id, String name) {
+        root(id).groupName = name;
+    }
+
+    void addFrozen(int id, String parameter) {
+        root(id).frozen.add(parameter);
     }
 
     void block(int id, String reason) {

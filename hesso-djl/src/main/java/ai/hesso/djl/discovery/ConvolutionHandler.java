@@ -17,8 +17,23 @@ import java.util.Set;
  *       (weight rows, bias);
  *   <li>depthwise ({@code groups = in = out channels}): output channel c is made from input channel
  *       c alone, so the weight and bias join the input's producer;
- *   <li>any other grouping: its input and output stay unprunable.
+ *   <li>any other grouping ({@code 1 < groups}, not depthwise): its input and output stay
+ *       unprunable. The weight is {@code (filters, in / groups, k...)}: input channel {@code i} is
+ *       read only by the filters of group {@code i / (in / groups)}, through weight column {@code i
+ *       mod (in / groups)}. Removing input channel {@code i} would remove that column from one
+ *       group's filters only, and removing one filter would shrink one group only; a single weight
+ *       tensor cannot hold groups of unequal size. The removals that keep the layout take the same
+ *       position from every group at once (channel {@code j} of each group), whose rows {@code j, j
+ *       + n / groups, ...} are strided, not one run of consecutive rows, and a node group's member
+ *       owns one index or one run per channel ({@link
+ *       ai.hesso.core.group.GroupMember#rowsPerChannel()}). Torch-Pruning prunes such layers by
+ *       pruning every group alike; that is not expressible here yet.
  * </ul>
+ *
+ * <p>Transposed convolutions ({@code Conv1dTranspose}, {@code Conv2dTranspose}) have no handler:
+ * DJL 0.29's PyTorch engine does not implement them (its {@code deconvolution} throws {@code
+ * UnsupportedOperationException}), so they cannot be trained or sanity-checked here; discovery
+ * reports them as unsupported, with their neighbours unprunable.
  */
 final class ConvolutionHandler implements LayerHandler {
 
@@ -60,7 +75,9 @@ final class ConvolutionHandler implements LayerHandler {
                                 + path
                                 + " (groups="
                                 + groups
-                                + ") couples channels across groups (not supported)";
+                                + "): removing one of its input channels or filters would leave"
+                                + " its groups unequal, which one weight tensor cannot hold (not"
+                                + " supported)";
         ctx.blockAll(in, why);
         Trace result = ctx.produce(block, path, out, 1, PARAMETERS);
         ctx.blockAll(result, why);

@@ -10,7 +10,9 @@ import java.util.Objects;
  * @param group the node group (members are scored and zeroed by the optimizer)
  * @param consumers the next layers' input slices fed by the group's channels, one per consuming
  *     segment
- * @param companions non-trainable tensors sliced with the group (batch-norm running statistics)
+ * @param companions non-trainable tensors sliced with the group: batch-norm running statistics, and
+ *     parameters that would be members but are not trainable (frozen, or a batch norm's absent
+ *     scale or shift), which the optimizer never touches
  * @param blocks the paths of the blocks that produce the channels (own a member or companion) and
  *     of those that consume them (own a consumer slice)
  */

@@ -194,6 +194,61 @@ public final class DiscoveryContext {
     }
 
     /**
+     * Couples the channels of values that are added element by element (a residual connection
+     * {@code y = a + b}): channel {@code c} of every term must be removed together, so their
+     * producers join one node group. When the terms' channel runs do not line up (one term is a
+     * concatenation the other is not), every term's producers are blocked instead.
+     *
+     * @param path the path of the block that adds them, for reasons
+     * @param terms the added values, at least one, of the same shape
+     * @param out the shape of the sum
+     * @return the sum's trace, its channels on the first term's axis
+     */
+    public Trace sum(String path, List<Trace> terms, Shape out) {
+        Trace first = terms.get(0);
+        int axis = first.channelAxis();
+        List<Trace> aligned = new ArrayList<>();
+        for (Trace t : terms) {
+            aligned.add(relayout(t, axis, path));
+        }
+        if (!sameRuns(aligned)) {
+            for (Trace t : aligned) {
+                blockAll(
+                        t,
+                        "summed by "
+                                + display(path)
+                                + " with terms whose channel runs do not align");
+            }
+            return first.withShape(out);
+        }
+        Trace lead = aligned.get(0);
+        for (Trace t : aligned.subList(1, aligned.size())) {
+            for (int i = 0; i < t.segments().size(); i++) {
+                graph.union(lead.segments().get(i).node(), t.segments().get(i).node());
+            }
+        }
+        return lead.withShape(out);
+    }
+
+    private static boolean sameRuns(List<Trace> traces) {
+        List<Segment> ref = traces.get(0).segments();
+        for (Trace t : traces) {
+            if (t.segments().size() != ref.size()) {
+                return false;
+            }
+            for (int i = 0; i < ref.size(); i++) {
+                Segment a = ref.get(i);
+                Segment b = t.segments().get(i);
+                if (a.channels() != b.channels()
+                        || a.columnsPerChannel() != b.columnsPerChannel()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
      * Records that a parameter of a block reads the trace's channels on {@code axis}: index {@code
      * i} of that axis sees index {@code i} of the trace's channel axis (a linear layer's weight
      * columns, a convolution's input channels).
@@ -284,12 +339,34 @@ public final class DiscoveryContext {
     /**
      * Makes a direct parameter of a block a member (rows on axis 0) of a node, if the block has it.
      *
+     * <p>A parameter that is not trainable (frozen with {@code freezeParameters(true)}, or a batch
+     * norm's gamma or beta built with {@code optScale(false)} or {@code optCenter(false)}) cannot
+     * be a member: HESSO never updates it, so it cannot zero its rows. It is carried as a companion
+     * instead (sliced with the channels at compaction). When it is exactly zero everywhere it stays
+     * zero, so the channels remain zero-invariant (a batch norm's absent shift); otherwise a
+     * removed channel would still carry its values, and the node is blocked with that reason.
+     *
      * @param node the node id
      * @param block the block
      * @param path the block's path
      * @param name the parameter's name, e.g. {@code weight}
      */
     void member(int node, Block block, String path, String name) {
+        member(node, block, path, name, 1);
+    }
+
+    /**
+     * Makes a direct parameter of a block a member of a node whose channels own {@code
+     * rowsPerChannel} consecutive rows each (an attention head's rows of a projection), as {@link
+     * #member(int, Block, String, String)} does for one row per channel.
+     *
+     * @param node the node id
+     * @param block the block
+     * @param path the block's path
+     * @param name the parameter's name
+     * @param rowsPerChannel rows per channel, at least 1
+     */
+    void member(int node, Block block, String path, String name, int rowsPerChannel) {
         if (!block.getDirectParameters().contains(name)) {
             return;
         }
@@ -298,7 +375,22 @@ public final class DiscoveryContext {
             throw new IllegalStateException(
                     "parameter " + full + " would join two node groups; discovery bug");
         }
-        graph.addMember(node, GroupMember.rows(full), path);
+        Parameter parameter = block.getDirectParameters().get(name);
+        if (parameter.requiresGradient()) {
+            graph.addMember(node, GroupMember.rowBlocks(full, rowsPerChannel), path);
+            return;
+        }
+        graph.addCompanion(node, new ParameterSlice(full, 0, 0, rowsPerChannel), path);
+        graph.addFrozen(node, full);
+        if (!FrozenParameters.isAllZero(parameter)) {
+            graph.block(
+                    node,
+                    "parameter "
+                            + full
+                            + " is not trainable (frozen, or a BatchNorm built with optScale(false)"
+                            + " or optCenter(false)) and not zero: HESSO cannot zero its rows, so a"
+                            + " removed channel would still carry them");
+        }
     }
 
     /**

@@ -106,7 +106,10 @@ public record DiscoveryReport(List<DiscoveredGroup> groups, List<Finding> findin
     }
 
     private static String member(GroupMember m) {
-        return m.axis().index() == 0 ? m.tensor() : m.tensor() + "[axis " + m.axis().index() + "]";
+        String rows = m.rowsPerChannel() == 1 ? "" : ", " + m.rowsPerChannel() + " rows/channel";
+        return m.axis().index() == 0 && rows.isEmpty()
+                ? m.tensor()
+                : m.tensor() + "[axis " + m.axis().index() + rows + "]";
     }
 
     private static String join(List<ParameterSlice> slices) {

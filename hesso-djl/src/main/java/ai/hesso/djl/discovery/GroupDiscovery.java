@@ -20,13 +20,18 @@ import java.util.Set;
  *
  * <p>The block is traced symbolically from its input shapes: every supported layer type has a
  * handler (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential and parallel
- * containers) and lambdas and parallel joins are identified by numerical probes. Other layer types
- * can be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels
- * and everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches
- * of a residual add) form one node group; the next layers' input slices are recorded as consumers.
- * Whatever is not proven zero-invariant stays unprunable with a reason: the network input, the last
- * layer (it feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, and
- * everything around an unsupported block.
+ * containers, DJL's scaled dot-product attention and transformer encoder) and lambdas and parallel
+ * joins are identified by numerical probes that test every pair of channels. Other layer types can
+ * be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels and
+ * everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches of a
+ * residual add) form one node group; the next layers' input slices are recorded as consumers. An
+ * attention block's heads form one group whose channels own a run of rows each. Parameters that are
+ * not trainable (frozen, or a batch norm without scale or shift) are never members: they are
+ * carried as companions, and leave their group unprunable unless they are exactly zero. Whatever is
+ * not proven zero-invariant stays unprunable with a reason: the network input, the last layer (it
+ * feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, grouped and
+ * transposed convolutions, a batch norm over a concatenation, and everything around an unsupported
+ * block. The project's {@code docs/discovery.md} explains each case.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));
@@ -35,16 +40,19 @@ import java.util.Set;
  */
 public final class GroupDiscovery {
 
-    private static final long PROBE_SEED = 20240913L;
+    /** The default seed of the probes' random inputs. */
+    static final long PROBE_SEED = 20240913L;
 
     private final List<String> unprunable;
     private final List<LayerHandler> handlers;
     private final boolean strict;
+    private final long probeSeed;
 
     private GroupDiscovery(Builder builder) {
         this.unprunable = List.copyOf(builder.unprunable);
         this.handlers = List.copyOf(builder.handlers);
         this.strict = builder.strict;
+        this.probeSeed = builder.probeSeed;
     }
 
     /**
@@ -101,7 +109,7 @@ public final class GroupDiscovery {
             DiscoveryContext ctx =
                     new DiscoveryContext(
                             HandlerRegistry.withDefaults(handlers),
-                            new Probes(manager, PROBE_SEED),
+                            new Probes(manager, probeSeed),
                             strict);
             List<Trace> inputs = new ArrayList<>();
             for (Shape shape : inputShapes) {
@@ -124,6 +132,14 @@ public final class GroupDiscovery {
         Set<String> names = new HashSet<>();
         for (ChannelGraph.Node node : ctx.graph.roots()) {
             if (node.members.isEmpty()) {
+                if (!node.frozen.isEmpty()) {
+                    findings.add(
+                            new Finding(
+                                    node.label,
+                                    "channels made and carried by frozen parameters only ("
+                                            + String.join(", ", node.frozen)
+                                            + "): no node group, nothing there is trained"));
+                }
                 continue;
             }
             List<String> reasons = new ArrayList<>(node.reasons);
@@ -132,7 +148,10 @@ public final class GroupDiscovery {
                     reasons.add("marked unprunable by the user (" + path + ")");
                 }
             }
-            String name = uniqueName(blockOf(node.members.get(0)), names);
+            String name =
+                    uniqueName(
+                            node.groupName != null ? node.groupName : blockOf(node.members.get(0)),
+                            names);
             int channels = Math.toIntExact(node.channels);
             NodeGroup group =
                     reasons.isEmpty()
@@ -185,6 +204,7 @@ public final class GroupDiscovery {
         private final List<String> unprunable = new ArrayList<>();
         private final List<LayerHandler> handlers = new ArrayList<>();
         private boolean strict;
+        private long probeSeed = PROBE_SEED;
 
         private Builder() {}
 
@@ -229,6 +249,19 @@ public final class GroupDiscovery {
          */
         public Builder optStrict(boolean strict) {
             this.strict = strict;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the random inputs the probes run lambdas and joins on. The verdicts do
+         * not depend on it for the operations discovery accepts (every pair of channels is probed
+         * on every input); tests vary it to show that.
+         *
+         * @param seed the seed, default a fixed constant
+         * @return this builder
+         */
+        public Builder optProbeSeed(long seed) {
+            this.probeSeed = seed;
             return this;
         }
 

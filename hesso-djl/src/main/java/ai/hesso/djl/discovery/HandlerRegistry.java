@@ -16,7 +16,7 @@ final class HandlerRegistry {
 
     /**
      * The user's handlers first, then the built-in ones: containers, dense and convolutional
-     * layers, norms, dropout and probed lambdas.
+     * layers, norms, dropout, probed lambdas, and DJL's attention and transformer encoder blocks.
      *
      * @param user the user's handlers, in the order they are asked
      * @return the registry
@@ -32,7 +32,9 @@ final class HandlerRegistry {
                         new BatchNormHandler(),
                         new LayerNormHandler(),
                         new DropoutHandler(),
-                        new LambdaHandler()));
+                        new LambdaHandler(),
+                        new AttentionHandler(),
+                        new TransformerEncoderHandler()));
         return new HandlerRegistry(all);
     }
 

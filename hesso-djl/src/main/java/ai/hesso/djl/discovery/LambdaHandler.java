@@ -14,8 +14,8 @@ import java.util.function.UnaryOperator;
  * {@link LambdaBlock}: a black box, identified by probing it on small random arrays.
  *
  * <ul>
- *   <li>channel-wise and zero-preserving (relu, gelu, tanh, identity, max or average pooling):
- *       channels pass through;
+ *   <li>channel-wise and zero-preserving (relu, gelu, tanh, identity, max or average pooling, a
+ *       mean over the tokens of {@code (N, T, C)} with the channels last): channels pass through;
  *   <li>channel-wise but not zero-preserving (sigmoid maps 0 to 0.5): channels pass through and
  *       their producers are blocked, since a zeroed channel would still feed the next layer;
  *   <li>a batch flatten {@code (N, C, ...) -> (N, C * H * W)}: channel c covers columns {@code [c *
@@ -48,16 +48,22 @@ final class LambdaHandler implements LayerHandler {
         ParameterStore store = new ParameterStore(ctx.probes.manager(), false);
         UnaryOperator<NDArray> f =
                 x -> block.forward(store, new NDList(x), false).singletonOrThrow();
+        // the channels stay on their axis, or stay last when a middle axis is reduced away
+        // (a mean over the tokens of (N, T, C) gives (N, C))
+        int outAxis =
+                out.dimension() == inShape.dimension() - 1 && axis == inShape.dimension() - 1
+                        ? axis - 1
+                        : axis;
         boolean keepsChannels =
-                out.dimension() > axis
-                        && out.dimension() >= 1
+                out.dimension() > outAxis
+                        && (outAxis == axis || outAxis >= 1)
                         && inShape.dimension() >= 1
                         && out.get(0) == inShape.get(0)
-                        && out.get(axis) == inShape.get(axis);
+                        && out.get(outAxis) == inShape.get(axis);
         if (keepsChannels) {
-            switch (ctx.probes.channelwise(f, inShape, axis)) {
+            switch (ctx.probes.channelwise(f, inShape, axis, outAxis)) {
                 case CHANNELWISE:
-                    return List.of(in.withShape(out));
+                    return List.of(new Trace(in.segments(), out, outAxis));
                 case NOT_ZERO_PRESERVING:
                     ctx.blockAll(
                             in,
@@ -65,7 +71,7 @@ final class LambdaHandler implements LayerHandler {
                                     + path
                                     + " maps a zero channel to a non-zero one (like sigmoid): the"
                                     + " next layer would still see it");
-                    return List.of(in.withShape(out));
+                    return List.of(new Trace(in.segments(), out, outAxis));
                 default:
                     return ctx.unsupported(
                             block, path, inputs, "lambda mixes channels on axis " + axis, true);

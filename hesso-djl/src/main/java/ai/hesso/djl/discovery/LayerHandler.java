@@ -14,6 +14,12 @@ import java.util.List;
  * the block. A handler must not guess: whatever it cannot prove zero-invariant it blocks with a
  * reason ({@link DiscoveryContext#blockAll}) or hands to {@link DiscoveryContext#unsupported}.
  *
+ * <p>A container traces its children with {@link DiscoveryContext#visit} (their paths joined by
+ * {@link DiscoveryContext#paramPath}); a residual connection couples its terms with {@link
+ * DiscoveryContext#sum}; a layer making new channels calls {@link DiscoveryContext#produce} after
+ * recording what it reads with {@link DiscoveryContext#consume}. The project's {@code
+ * docs/discovery.md} works through a custom residual block.
+ *
  * <p>Example, a block that scales each channel (axis 1) by its own learned {@code scale}: zeroing a
  * channel's producer rows and its scale keeps the channel zero, so the scale follows the input's
  * channels:

@@ -82,48 +82,14 @@ final class ParallelHandler implements LayerHandler {
         Trace first = ends.get(0);
         int axis = first.channelAxis();
         Probes.Verdict verdict =
-                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, out, ends.size()), out, axis);
+                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, ends.size()), out, axis);
         if (verdict == Probes.Verdict.NOT_CHANNELWISE) {
             return ctx.unsupported(block, path, ends, "sum join mixes channels", false).get(0);
         }
-        List<Trace> aligned = new ArrayList<>();
-        for (Trace t : ends) {
-            aligned.add(ctx.relayout(t, axis, path));
-        }
-        if (!sameBoundaries(aligned)) {
-            for (Trace t : aligned) {
-                ctx.blockAll(
-                        t, "summed by " + path + " with branches whose channel runs do not align");
-            }
-            return first.withShape(out);
-        }
-        Trace lead = aligned.get(0);
-        for (Trace t : aligned.subList(1, aligned.size())) {
-            for (int i = 0; i < t.segments().size(); i++) {
-                ctx.graph.union(lead.segments().get(i).node(), t.segments().get(i).node());
-            }
-        }
+        Trace lead = ctx.sum(path, ends, out);
         if (verdict == Probes.Verdict.NOT_ZERO_PRESERVING) {
             ctx.blockAll(lead, "the join of " + path + " maps a zero sum to a non-zero output");
         }
-        return lead.withShape(out);
-    }
-
-    private static boolean sameBoundaries(List<Trace> traces) {
-        List<Segment> ref = traces.get(0).segments();
-        for (Trace t : traces) {
-            if (t.segments().size() != ref.size()) {
-                return false;
-            }
-            for (int i = 0; i < ref.size(); i++) {
-                Segment a = ref.get(i);
-                Segment b = t.segments().get(i);
-                if (a.channels() != b.channels()
-                        || a.columnsPerChannel() != b.columnsPerChannel()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return lead;
     }
 }

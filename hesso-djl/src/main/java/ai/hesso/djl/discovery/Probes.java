@@ -8,10 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -34,7 +32,11 @@ final class Probes {
         NOT_CHANNELWISE
     }
 
-    private static final int MAX_PROBED_CHANNELS = 16;
+    /** How many random inputs a channel probe tries. */
+    static final int TRIALS = 3;
+
+    /** The batch size channel probes run at (at most the real one). */
+    static final int PROBE_BATCH = 2;
 
     private final NDManager manager;
     private final Random random;
@@ -60,17 +62,34 @@ final class Probes {
      * @return the array, attached to the probe manager
      */
     NDArray randn(Shape shape) {
+        return randn(manager, shape);
+    }
+
+    private NDArray randn(NDManager target, Shape shape) {
         float[] data = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) random.nextGaussian();
         }
-        return manager.create(data, shape);
+        return target.create(data, shape);
     }
 
     /**
      * Checks that {@code f} acts channel by channel on {@code axis} and maps a zero channel to a
-     * zero channel. Probes up to 16 channels: for each, replacing it by other random values must
-     * leave every other output channel bit-identical, and zeroing it must zero its output channel.
+     * zero channel, conclusively for every pair of channels and whatever the batch size.
+     *
+     * <p>On each of {@value #TRIALS} random inputs {@code x} (with replacement values {@code r}),
+     * for each of the {@link SeparatingSets} subsets {@code S} of the channels: replacing the
+     * channels of {@code S} by {@code r} and zeroing them must both leave every output channel
+     * outside {@code S} bit-identical, and zeroing them must make the output channels of {@code S}
+     * exactly zero. Since for every two channels {@code i != j} some subset holds {@code i} and not
+     * {@code j}, an output channel that depends on any other input channel is found on every input,
+     * not only when a sampled channel happens to hit it. The comparisons are exact: a channel-wise
+     * operation computes an unchanged channel from unchanged values, so any difference, however
+     * small, is a dependency (and a NaN counts as one).
+     *
+     * <p>The probe runs at batch size {@code min(N, }{@value #PROBE_BATCH}{@code )} (axis 0 is the
+     * batch axis when the channels are elsewhere), so its cost and its verdict do not depend on the
+     * training batch size; a function that fails at that batch size is probed at the full one.
      *
      * @param f the function, output rank at least {@code axis + 1} with the same size on axis
      * @param in the input shape
@@ -78,26 +97,70 @@ final class Probes {
      * @return the verdict
      */
     Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis) {
-        NDArray x = randn(in);
-        NDArray y = f.apply(x);
-        long channels = in.get(axis);
+        return channelwise(f, in, axis, axis);
+    }
+
+    /**
+     * As {@link #channelwise(UnaryOperator, Shape, int)}, for a function whose output holds the
+     * channels on another axis (a mean over the tokens of {@code (N, T, C)} gives {@code (N, C)}).
+     *
+     * @param f the function
+     * @param in the input shape
+     * @param axis the input's channel axis
+     * @param outAxis the output's channel axis, with the same size
+     * @return the verdict
+     */
+    Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis, int outAxis) {
+        Shape probe = probeShape(in, axis);
+        if (!probe.equals(in)) {
+            try (NDManager sub = manager.newSubManager()) {
+                f.apply(randn(sub, probe));
+            } catch (RuntimeException e) {
+                probe = in;
+            }
+        }
+        int channels = Math.toIntExact(in.get(axis));
+        List<boolean[]> sets = SeparatingSets.of(channels);
         boolean zeroPreserving = true;
-        for (long c : probedChannels(channels)) {
-            NDArray keepIn = mask(in.dimension(), axis, channels, c);
-            NDArray keepOut = mask(y.getShape().dimension(), axis, channels, c);
-            NDArray replaced = x.mul(keepIn).add(randn(in).mul(keepIn.neg().add(1f)));
-            if (maxAbs(f.apply(replaced).sub(y).mul(keepOut)) != 0) {
-                return Verdict.NOT_CHANNELWISE;
-            }
-            NDArray zeroed = f.apply(x.mul(keepIn));
-            if (maxAbs(zeroed.sub(y).mul(keepOut)) != 0) {
-                return Verdict.NOT_CHANNELWISE;
-            }
-            if (maxAbs(zeroed.mul(keepOut.neg().add(1f))) != 0) {
-                zeroPreserving = false;
+        for (int trial = 0; trial < TRIALS; trial++) {
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray x = randn(sub, probe);
+                NDArray r = randn(sub, probe);
+                NDArray y = f.apply(x);
+                int outRank = y.getShape().dimension();
+                for (boolean[] set : sets) {
+                    try (NDManager scope = sub.newSubManager()) {
+                        // 1 on the subset's channels; the scope's arrays come first in each
+                        // product, so every result (and f's output) is freed with the scope
+                        NDArray inSet = indicator(scope, probe.dimension(), axis, set);
+                        NDArray inSetOut = indicator(scope, outRank, outAxis, set);
+                        NDArray outside = inSetOut.neg().add(1f);
+                        NDArray kept = inSet.neg().add(1f).mul(x);
+                        NDArray replaced = f.apply(kept.add(inSet.mul(r)));
+                        if (maxAbs(replaced.sub(y).mul(outside)) != 0) {
+                            return Verdict.NOT_CHANNELWISE;
+                        }
+                        NDArray zeroed = f.apply(kept);
+                        if (maxAbs(zeroed.sub(y).mul(outside)) != 0) {
+                            return Verdict.NOT_CHANNELWISE;
+                        }
+                        if (maxAbs(zeroed.mul(inSetOut)) != 0) {
+                            zeroPreserving = false;
+                        }
+                    }
+                }
             }
         }
         return zeroPreserving ? Verdict.CHANNELWISE : Verdict.NOT_ZERO_PRESERVING;
+    }
+
+    private static Shape probeShape(Shape in, int axis) {
+        if (in.dimension() < 2 || axis == 0 || in.get(0) <= PROBE_BATCH) {
+            return in;
+        }
+        long[] dims = in.getShape();
+        dims[0] = PROBE_BATCH;
+        return new Shape(dims);
     }
 
     /**
@@ -144,13 +207,18 @@ final class Probes {
      * The function {@code s -> join(s, 0, .., 0)}, to probe a sum join channel-wise.
      *
      * @param join the join
-     * @param shape the branch shape
      * @param branches the number of branches
      * @return the function
      */
-    UnaryOperator<NDArray> sumOnFirst(
-            Function<List<NDList>, NDList> join, Shape shape, int branches) {
-        return s -> apply(join, withSumAt(s, shape, branches, 0));
+    UnaryOperator<NDArray> sumOnFirst(Function<List<NDList>, NDList> join, int branches) {
+        return s -> {
+            List<NDArray> parts = new ArrayList<>();
+            parts.add(s);
+            for (int i = 1; i < branches; i++) {
+                parts.add(s.zerosLike());
+            }
+            return apply(join, parts);
+        };
     }
 
     /**
@@ -212,30 +280,16 @@ final class Probes {
         return join.apply(lists).singletonOrThrow();
     }
 
-    private NDArray mask(int rank, int axis, long channels, long zeroAt) {
-        float[] data = new float[Math.toIntExact(channels)];
-        Arrays.fill(data, 1f);
-        data[Math.toIntExact(zeroAt)] = 0f;
+    /** A 0/1 array broadcasting over a rank-{@code rank} tensor: 1 where {@code set} holds. */
+    private static NDArray indicator(NDManager scope, int rank, int axis, boolean[] set) {
+        float[] data = new float[set.length];
+        for (int i = 0; i < set.length; i++) {
+            data[i] = set[i] ? 1f : 0f;
+        }
         long[] dims = new long[rank];
         Arrays.fill(dims, 1);
-        dims[axis] = channels;
-        return manager.create(data, new Shape(dims));
-    }
-
-    private Set<Long> probedChannels(long channels) {
-        Set<Long> out = new LinkedHashSet<>();
-        if (channels <= MAX_PROBED_CHANNELS) {
-            for (long c = 0; c < channels; c++) {
-                out.add(c);
-            }
-            return out;
-        }
-        out.add(0L);
-        out.add(channels - 1);
-        while (out.size() < MAX_PROBED_CHANNELS) {
-            out.add((long) random.nextInt(Math.toIntExact(channels)));
-        }
-        return out;
+        dims[axis] = set.length;
+        return scope.create(data, new Shape(dims));
     }
 
     static double maxAbs(NDArray a) {

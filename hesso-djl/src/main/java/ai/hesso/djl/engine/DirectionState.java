@@ -35,6 +35,7 @@ final class DirectionState {
     private NDArray first;
     private NDArray second;
     private int updates;
+    private long clearedMasksVersion = -1;
 
     DirectionState(
             VariantSettings settings, float rescaleGrad, float clipGrad, NDManager stateManager) {
@@ -131,6 +132,59 @@ final class DirectionState {
      */
     int updates() {
         return updates;
+    }
+
+    /**
+     * Clears the rows of pruned channels in the momentum buffer or Adam's moments, once per masks
+     * version (a pruned row's gradient is cleared every step after that, so these rows stay zero).
+     *
+     * @param keep the group's 0/1 multiplier of rows that are not pruned
+     * @param masksVersion the version of the masks {@code keep} was built from
+     */
+    void clearPrunedRows(NDArray keep, long masksVersion) {
+        if (masksVersion == clearedMasksVersion) {
+            return;
+        }
+        clearedMasksVersion = masksVersion;
+        // the moments hold finite values only (non-finite steps never reach them): x * 0 == 0
+        if (first != null) {
+            first.muli(keep);
+        }
+        if (second != null) {
+            second.muli(keep);
+        }
+    }
+
+    /**
+     * Returns the first buffer: SGD's momentum buffer or Adam's first moment.
+     *
+     * @return the array on the state manager, or null before the first committed update
+     */
+    NDArray first() {
+        return first;
+    }
+
+    /**
+     * Returns Adam's second moment.
+     *
+     * @return the array on the state manager, or null for SGD and before the first update
+     */
+    NDArray second() {
+        return second;
+    }
+
+    /**
+     * Replaces the state with a saved one (a resumed run).
+     *
+     * @param savedFirst the first buffer, attached to the state manager here, or null
+     * @param savedSecond the second moment, attached to the state manager here, or null
+     * @param savedUpdates the update count
+     */
+    void restore(NDArray savedFirst, NDArray savedSecond, int savedUpdates) {
+        first = savedFirst == null ? null : keep(savedFirst);
+        second = savedSecond == null ? null : keep(savedSecond);
+        updates = savedUpdates;
+        clearedMasksVersion = -1;
     }
 
     private NDArray momentum(NDArray g, boolean commit, NDManager temp) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Copies of every trainable tensor (per device), kept on the engine for CRIC's restores.
@@ -52,6 +53,27 @@ final class ParameterSnapshot {
                             + " tensors");
         }
         values.set(new NDIndex("..."), Aliases.on(copy, temp));
+    }
+
+    /**
+     * Stores a copy restored from a checkpoint, attached to the manager, replacing an older one.
+     */
+    void put(TensorSlot slot, NDArray copy) {
+        copy.attach(manager);
+        NDArray old = copies.put(slot, copy);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Returns the slots that have a copy. */
+    Set<TensorSlot> slots() {
+        return copies.keySet();
+    }
+
+    /** Returns the stored copy of a slot (owned by this class). */
+    NDArray copy(TensorSlot slot) {
+        return copies.get(slot);
     }
 
     /** Returns the number of stored copies. */

@@ -3,15 +3,21 @@ package ai.hesso.djl.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
@@ -23,8 +29,10 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li>snapshot: copy the tensor aside; restore: overwrite it with the copy;
- *   <li>update: {@code g} is rescaled and clipped, the variant's direction {@code d} computed (or
- *       DJL's fused Adam kernel run) and {@code x <- x - lr d} applied (AdamW's decay first);
+ *   <li>update: the gradient rows of pruned channels are cleared (and, once per masks version,
+ *       their rows of the momentum or moments), {@code g} is rescaled and clipped, the variant's
+ *       direction {@code d} computed (or DJL's fused Adam kernel run) and {@code x <- x - lr d}
+ *       applied (AdamW's decay first);
  *   <li>mask: member rows of redundant channels are multiplied by the plan's factor, of pruned
  *       channels by 0;
  *   <li>the gradient is cleared (DJL never clears gradients itself; its optimizers do it in their
@@ -47,6 +55,7 @@ public final class PlanExecutor implements AutoCloseable {
     private final Map<TensorSlot, DirectionState> directions = new HashMap<>();
     private final RowMasks rowMasks;
     private final ParameterSnapshot snapshot;
+    private final ForwardState forwardState;
 
     /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
     private record MemberSlot(int group, int channels, GroupMember member) {}
@@ -76,6 +85,7 @@ public final class PlanExecutor implements AutoCloseable {
         this.stateManager = modelManager.newSubManager();
         this.rowMasks = new RowMasks(stateManager);
         this.snapshot = new ParameterSnapshot(stateManager);
+        this.forwardState = new ForwardState(stateManager);
         for (int g = 0; g < index.prunableGroups().size(); g++) {
             NodeGroup group = index.prunableGroups().get(g);
             for (GroupMember member : group.members()) {
@@ -108,10 +118,13 @@ public final class PlanExecutor implements AutoCloseable {
                 snapshot.restore(slot, x, temp);
             }
             boolean gradientCleared = false;
+            MemberSlot member = members.get(slot.parameter());
             if (plan.update()) {
+                if (member != null) {
+                    clearPrunedRows(plan, slot, member, weight, grad, temp);
+                }
                 gradientCleared = update(slot, weight, x, grad, learningRate.getAsDouble(), temp);
             }
-            MemberSlot member = members.get(slot.parameter());
             if (member != null) {
                 NDArray multiplier =
                         rowMasks.multiplier(
@@ -121,18 +134,68 @@ public final class PlanExecutor implements AutoCloseable {
                                 slot.device(),
                                 weight.getDataType(),
                                 member.member().axis(),
-                                weight.getShape().dimension());
+                                weight.getShape().dimension(),
+                                member.member().rowsPerChannel());
                 if (multiplier != null) {
                     x.muli(multiplier);
                 }
             }
-            if (!gradientCleared && weight.hasGradient()) {
-                NDArray gradient = weight.getGradient();
-                gradient.attach(temp);
-                // by assignment: a NaN gradient times 0 would stay NaN
-                gradient.set(new NDIndex("..."), 0f);
+            if (!gradientCleared) {
+                clearGradient(weight, temp);
             }
         }
+    }
+
+    /**
+     * Clears a weight's gradient without touching anything else: what a skipped step does with each
+     * tensor (DJL never clears gradients itself; a skipped gradient must not add to the next).
+     *
+     * @param weight the parameter array
+     */
+    public void clearGradient(NDArray weight) {
+        try (NDManager temp = NDManager.subManagerOf(weight)) {
+            clearGradient(weight, temp);
+        }
+    }
+
+    private static void clearGradient(NDArray weight, NDManager temp) {
+        if (weight.hasGradient()) {
+            NDArray gradient = weight.getGradient();
+            gradient.attach(temp);
+            // by assignment: a NaN gradient times 0 would stay NaN
+            gradient.set(new NDIndex("..."), 0f);
+        }
+    }
+
+    /**
+     * Keeps pruned rows out of the update: their gradient rows are cleared (so weight decay,
+     * momentum and Adam see {@code g = 0} and {@code x = 0} there, and the direction is exactly 0),
+     * and, once per masks version, the rows of the momentum buffer or Adam's moments, so nothing
+     * accumulated before the channel was pruned can push it back.
+     */
+    private void clearPrunedRows(
+            StepPlan plan,
+            TensorSlot slot,
+            MemberSlot member,
+            NDArray weight,
+            NDArray grad,
+            NDManager temp) {
+        NDArray keep =
+                rowMasks.keep(
+                        plan.masks(),
+                        member.group(),
+                        member.channels(),
+                        slot.device(),
+                        weight.getDataType(),
+                        member.member().axis(),
+                        weight.getShape().dimension(),
+                        member.member().rowsPerChannel());
+        if (keep == null) {
+            return;
+        }
+        direction(slot).clearPrunedRows(keep, plan.masks().version());
+        // the gradients were checked finite at the step's start: g * 0 == 0
+        Aliases.on(grad, temp).muli(keep);
     }
 
     /**
@@ -195,6 +258,209 @@ public final class PlanExecutor implements AutoCloseable {
     private DirectionState direction(TensorSlot slot) {
         return directions.computeIfAbsent(
                 slot, s -> new DirectionState(variant, rescaleGrad, clipGrad, stateManager));
+    }
+
+    /**
+     * Returns the first trainable parameter, in the map's order, whose gradient holds a NaN or an
+     * infinity; one sum per gradient on the engine and one short copy to the host.
+     *
+     * @param weights the first device's array of each trainable parameter, by path
+     * @return the path, or null when every gradient is finite
+     */
+    public String firstNonFiniteGradient(Map<String, NDArray> weights) {
+        try (NDManager temp = stateManager.newSubManager()) {
+            return FiniteCheck.firstNonFinite(weights, temp);
+        }
+    }
+
+    /**
+     * Returns the first array, in the map's order, that holds a NaN or an infinity (the forward
+     * pass's running statistics); one sum per array, as for gradients.
+     *
+     * @param arrays the arrays by name
+     * @return the name, or null when every array is finite
+     */
+    public String firstNonFiniteValue(Map<String, NDArray> arrays) {
+        try (NDManager temp = stateManager.newSubManager()) {
+            return FiniteCheck.firstNonFiniteValue(arrays, temp);
+        }
+    }
+
+    /**
+     * Keeps a copy of the block's non-trainable arrays after a good step, for {@link
+     * #restoreForwardState}.
+     *
+     * @param arrays the first device's non-trainable arrays by path (running statistics)
+     */
+    public void keepForwardState(Map<String, NDArray> arrays) {
+        forwardState.keep(arrays);
+    }
+
+    /**
+     * Undoes what a skipped step's forward pass wrote into the non-trainable arrays, from the copy
+     * kept after the last good step.
+     *
+     * @param arrays the first device's non-trainable arrays by path
+     * @return whether a copy was there (none before the first good step of this run)
+     */
+    public boolean restoreForwardState(Map<String, NDArray> arrays) {
+        return forwardState.restore(arrays);
+    }
+
+    /**
+     * Counts the pruned channels of the masks that are exactly zero in every member tensor: the
+     * check that keeps the metrics honest. One reduction per member tensor of a group with pruned
+     * channels and one copy to the host per group; run it when the masks change.
+     *
+     * @param masks the masks whose pruned sets to check
+     * @param arrays the first device's array of each parameter, by path
+     * @return the bookkeeping's count, the arrays' count and the first disagreement
+     */
+    public PrunedCheck checkPruned(ChannelMasks masks, Function<String, NDArray> arrays) {
+        int pruned = 0;
+        int zero = 0;
+        String firstNonZero = null;
+        try (NDManager temp = stateManager.newSubManager()) {
+            for (int g = 0; g < index.prunableGroups().size(); g++) {
+                int[] channels = masks.pruned(g);
+                if (channels.length == 0) {
+                    continue;
+                }
+                NodeGroup group = index.prunableGroups().get(g);
+                NDArray largest = null;
+                for (GroupMember member : group.members()) {
+                    NDArray x = Aliases.on(arrays.apply(member.tensor()), temp);
+                    NDArray rows = StatisticsReducer.rows(x, member.axis(), group.channels());
+                    NDArray rowMax = rows.abs().max(new int[] {1});
+                    largest = largest == null ? rowMax : largest.maximum(rowMax);
+                }
+                double[] values = largest.toType(DataType.FLOAT64, false).toDoubleArray();
+                for (int c : channels) {
+                    pruned++;
+                    if (values[c] == 0) {
+                        zero++;
+                    } else if (firstNonZero == null) {
+                        firstNonZero =
+                                "node group '"
+                                        + group.name()
+                                        + "' channel "
+                                        + c
+                                        + " (largest magnitude "
+                                        + values[c]
+                                        + ")";
+                    }
+                }
+            }
+        }
+        return new PrunedCheck(pruned, zero, firstNonZero);
+    }
+
+    /**
+     * Copies the engine state to the host: every slot's direction state and CRIC's snapshot, in
+     * parameter and device order so that equal states give equal files.
+     *
+     * @return the state
+     */
+    public EngineState state() {
+        List<EngineState.Direction> savedDirections = new ArrayList<>();
+        for (TensorSlot slot : sorted(directions.keySet())) {
+            DirectionState state = directions.get(slot);
+            savedDirections.add(
+                    new EngineState.Direction(
+                            slot,
+                            state.updates(),
+                            state.first() == null ? null : SavedArray.of(state.first()),
+                            state.second() == null ? null : SavedArray.of(state.second())));
+        }
+        List<EngineState.Snapshot> savedSnapshots = new ArrayList<>();
+        for (TensorSlot slot : sorted(snapshot.slots())) {
+            savedSnapshots.add(new EngineState.Snapshot(slot, SavedArray.of(snapshot.copy(slot))));
+        }
+        return new EngineState(savedDirections, savedSnapshots);
+    }
+
+    /**
+     * Replaces the engine state with a saved one, after checking every saved array against the
+     * parameter it belongs to.
+     *
+     * @param saved the state taken with {@link #state()}
+     * @param parameters the first device's array of each trainable parameter, by path
+     * @throws IllegalArgumentException naming the parameter and the saved and current shape or type
+     *     when they differ, or a parameter the block does not have
+     */
+    public void restore(EngineState saved, Map<String, NDArray> parameters) {
+        for (EngineState.Direction direction : saved.directions()) {
+            check(direction.slot(), "momentum or first moment", direction.first(), parameters);
+            check(direction.slot(), "second moment", direction.second(), parameters);
+        }
+        for (EngineState.Snapshot copy : saved.snapshots()) {
+            check(copy.slot(), "CRIC snapshot", copy.values(), parameters);
+        }
+        for (EngineState.Direction direction : saved.directions()) {
+            direction(direction.slot())
+                    .restore(
+                            decode(direction.first(), direction.slot()),
+                            decode(direction.second(), direction.slot()),
+                            direction.updates());
+        }
+        for (EngineState.Snapshot copy : saved.snapshots()) {
+            snapshot.put(copy.slot(), decode(copy.values(), copy.slot()));
+        }
+    }
+
+    private static void check(
+            TensorSlot slot, String role, SavedArray array, Map<String, NDArray> parameters) {
+        if (array == null) {
+            return;
+        }
+        NDArray parameter = parameters.get(slot.parameter());
+        if (parameter == null) {
+            throw new IllegalArgumentException(
+                    "the saved "
+                            + role
+                            + " belongs to parameter '"
+                            + slot.parameter()
+                            + "', which is not a trainable parameter of the block; its trainable"
+                            + " parameters are "
+                            + parameters.keySet());
+        }
+        if (!parameter.getShape().equals(array.shape())
+                || parameter.getDataType() != array.dataType()) {
+            throw new IllegalArgumentException(
+                    "the saved "
+                            + role
+                            + " of parameter '"
+                            + slot.parameter()
+                            + "' on "
+                            + slot.device()
+                            + " is "
+                            + array.shape()
+                            + " "
+                            + array.dataType()
+                            + ", the model's parameter is "
+                            + parameter.getShape()
+                            + " "
+                            + parameter.getDataType());
+        }
+    }
+
+    private NDArray decode(SavedArray array, TensorSlot slot) {
+        if (array == null) {
+            return null;
+        }
+        try (NDManager onDevice = stateManager.newSubManager(slot.device())) {
+            NDArray decoded = array.decode(onDevice);
+            decoded.attach(stateManager);
+            return decoded;
+        }
+    }
+
+    private static List<TensorSlot> sorted(Collection<TensorSlot> slots) {
+        List<TensorSlot> list = new ArrayList<>(slots);
+        list.sort(
+                Comparator.comparing(TensorSlot::parameter)
+                        .thenComparing(slot -> slot.device().toString()));
+        return list;
     }
 
     /**

@@ -20,7 +20,9 @@ import java.util.Map;
  * step's multiplier {@code important + factor * redundant} once per group and device, then shared
  * by all member tensors, in the member's own type (so float64 tensors get the float64 factor). The
  * multiplier is exact: {@code 1 + 0}, {@code 0 + factor} or {@code 0 + 0}, so a redundant row is
- * multiplied by exactly the factor.
+ * multiplied by exactly the factor. The keep multiplier ({@code 0} for pruned rows, {@code 1}
+ * otherwise) clears the pruned rows of gradients and moments, so that they cannot push a pruned
+ * channel back.
  */
 final class RowMasks implements AutoCloseable {
 
@@ -28,14 +30,16 @@ final class RowMasks implements AutoCloseable {
     private long version = -1;
     private final Map<IndicatorKey, NDArray> indicators = new HashMap<>();
     private final Map<MultiplierKey, NDArray> stepMultipliers = new HashMap<>();
+    private final Map<MultiplierKey, NDArray> keepMultipliers = new HashMap<>();
     private int multiplierStep = -1;
 
     /** One group's 0/1 indicator of important (or redundant) rows, on one device and type. */
-    private record IndicatorKey(int group, Device device, DataType type, boolean important) {}
+    private record IndicatorKey(
+            int group, Device device, DataType type, boolean important, int rowsPerChannel) {}
 
     /** One group's step multiplier, shaped for members of one rank and channel axis. */
     private record MultiplierKey(
-            int group, Device device, DataType type, ChannelAxis axis, int rank) {}
+            int group, Device device, DataType type, ChannelAxis axis, int rank, int rows) {}
 
     RowMasks(NDManager manager) {
         this.manager = manager;
@@ -44,7 +48,9 @@ final class RowMasks implements AutoCloseable {
     /**
      * Returns the multiplier of one group on one device for a plan, shaped to broadcast over a
      * member tensor of rank {@code rank} and type {@code type} with channels on {@code axis}; null
-     * when the group has no redundant or pruned rows.
+     * when the group has no redundant or pruned rows. A member whose channels own {@code
+     * rowsPerChannel} consecutive indices (an attention head's rows) gets each channel's factor
+     * repeated that many times.
      */
     NDArray multiplier(
             StepPlan plan,
@@ -53,35 +59,81 @@ final class RowMasks implements AutoCloseable {
             Device device,
             DataType type,
             ChannelAxis axis,
-            int rank) {
+            int rank,
+            int rowsPerChannel) {
         ChannelMasks masks = plan.masks();
         if (!masks.touches(group)) {
             return null;
         }
-        if (masks.version() != version) {
-            close();
-            version = masks.version();
-        }
+        follow(masks);
         if (plan.step() != multiplierStep) {
             stepMultipliers.values().forEach(NDArray::close);
             stepMultipliers.clear();
             multiplierStep = plan.step();
         }
-        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank);
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
         NDArray multiplier = stepMultipliers.get(key);
         if (multiplier == null) {
-            NDArray important = indicator(group, device, type, channels, masks, true);
-            NDArray redundant = indicator(group, device, type, channels, masks, false);
-            long[] shape = new long[rank];
-            Arrays.fill(shape, 1);
-            shape[axis.index()] = channels;
+            NDArray important =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
+            NDArray redundant =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
-                multiplier = flat.reshape(new Shape(shape));
+                multiplier = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
             }
             stepMultipliers.put(key, multiplier);
         }
         return multiplier;
+    }
+
+    /**
+     * Returns the 0/1 multiplier of one group's rows that are not pruned ({@code 0} for pruned
+     * rows, {@code 1} for the others), shaped like {@link #multiplier}; null when the group has no
+     * pruned row. It changes only with the masks, so it is built once per masks version.
+     */
+    NDArray keep(
+            ChannelMasks masks,
+            int group,
+            int channels,
+            Device device,
+            DataType type,
+            ChannelAxis axis,
+            int rank,
+            int rowsPerChannel) {
+        if (masks.pruned(group).length == 0) {
+            return null;
+        }
+        follow(masks);
+        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
+        NDArray keep = keepMultipliers.get(key);
+        if (keep == null) {
+            NDArray important =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
+            NDArray redundant =
+                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
+            try (NDArray flat = important.add(redundant)) {
+                keep = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
+            }
+            keepMultipliers.put(key, keep);
+        }
+        return keep;
+    }
+
+    /** Drops every array built for older masks. */
+    private void follow(ChannelMasks masks) {
+        if (masks.version() != version) {
+            close();
+            version = masks.version();
+        }
+    }
+
+    /** A shape of {@code rank} ones but {@code rows} on the channel axis. */
+    private static Shape broadcastShape(int rows, ChannelAxis axis, int rank) {
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        shape[axis.index()] = rows;
+        return new Shape(shape);
     }
 
     private NDArray indicator(
@@ -89,24 +141,25 @@ final class RowMasks implements AutoCloseable {
             Device device,
             DataType type,
             int channels,
+            int rows,
             ChannelMasks masks,
             boolean important) {
-        IndicatorKey key = new IndicatorKey(group, device, type, important);
+        IndicatorKey key = new IndicatorKey(group, device, type, important, rows);
         return indicators.computeIfAbsent(
                 key,
                 k -> {
-                    float[] values = new float[channels];
+                    float[] values = new float[channels * rows];
                     if (important) {
                         Arrays.fill(values, 1f);
                         for (int c : masks.redundant(group)) {
-                            values[c] = 0f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
                         }
                         for (int c : masks.pruned(group)) {
-                            values[c] = 0f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
                         }
                     } else {
                         for (int c : masks.redundant(group)) {
-                            values[c] = 1f;
+                            Arrays.fill(values, c * rows, (c + 1) * rows, 1f);
                         }
                     }
                     try (NDManager onDevice = manager.newSubManager(device)) {
@@ -122,6 +175,8 @@ final class RowMasks implements AutoCloseable {
     public void close() {
         indicators.values().forEach(NDArray::close);
         indicators.clear();
+        keepMultipliers.values().forEach(NDArray::close);
+        keepMultipliers.clear();
         stepMultipliers.values().forEach(NDArray::close);
         stepMultipliers.clear();
     }

@@ -1,5 +1,6 @@
 package ai.hesso.djl.compact;
 
+import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,6 +24,7 @@ import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.ParameterSlice;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,22 +69,23 @@ final class CompactFixtures {
     }
 
     /**
-     * Zeroes random channels of every prunable group: between 1 and n - 1 per group, and in the
-     * first group of size at least 2 exactly n - 1 (it keeps one channel).
+     * Zeroes random channels of every prunable group with at least two channels. A seed divisible
+     * by 4 leaves every such group with exactly one channel; other seeds leave exactly one channel
+     * in the groups at positions {@code i} with {@code (i + seed) mod 3 = 0} and zero between 1 and
+     * n - 1 random channels of the others.
      *
-     * @return the zeroed channels per group
+     * @return the zeroed channels per group, in the report's order
      */
     static Map<String, int[]> zeroRandomChannels(Block block, DiscoveryReport report, long seed) {
         Random random = new Random(seed);
+        List<DiscoveredGroup> groups =
+                report.prunableGroups().stream().filter(g -> g.group().channels() >= 2).toList();
         Map<String, int[]> zeroed = new LinkedHashMap<>();
-        boolean keptOne = false;
-        for (DiscoveredGroup g : report.prunableGroups()) {
+        for (int i = 0; i < groups.size(); i++) {
+            DiscoveredGroup g = groups.get(i);
             int n = g.group().channels();
-            if (n < 2) {
-                continue;
-            }
-            int count = keptOne ? 1 + random.nextInt(n - 1) : n - 1;
-            keptOne = true;
+            boolean keepOne = seed % 4 == 0 || (i + seed) % 3 == 0;
+            int count = keepOne ? n - 1 : 1 + random.nextInt(n - 1);
             List<Integer> all = new ArrayList<>();
             for (int c = 0; c < n; c++) {
                 all.add(c);
@@ -96,6 +99,27 @@ final class CompactFixtures {
         return zeroed;
     }
 
+    /**
+     * Writes removed channels the way {@code HessoDriver.prunedChannels()} returns them: every
+     * prunable group of the report, in order, with an empty array when it loses nothing.
+     */
+    static Map<String, int[]> asPrunedChannels(DiscoveryReport report, Map<String, int[]> removed) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (DiscoveredGroup g : report.prunableGroups()) {
+            out.put(g.name(), removed.getOrDefault(g.name(), new int[0]).clone());
+        }
+        return out;
+    }
+
+    /** Copies every parameter's values, to check later that a block was left untouched. */
+    static Map<String, float[]> snapshot(Block block) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+        }
+        return out;
+    }
+
     /** Zeroes the member rows of the given channels of a group. */
     static void zero(Block block, DiscoveredGroup g, int... channels) {
         for (GroupMember m : g.group().members()) {
@@ -106,7 +130,7 @@ final class CompactFixtures {
             float[] data = arr.toFloatArray();
             int row = data.length / Math.toIntExact(arr.getShape().get(0));
             for (int c : channels) {
-                java.util.Arrays.fill(data, c * row, (c + 1) * row, 0f);
+                Arrays.fill(data, c * row, (c + 1) * row, 0f);
             }
             arr.set(data);
         }
@@ -197,6 +221,37 @@ final class CompactFixtures {
         for (long i = from; i < to; i++) {
             set.add(i);
         }
+    }
+
+    /** Input of {@link #resnet20()}: batch 2, 3 x 16 x 16. */
+    static final Shape RESNET20_INPUT = new Shape(2, 3, 16, 16);
+
+    /**
+     * DJL's CIFAR-style {@code ResNetV1} with 20 layers (basic units; 1x1-conv shortcuts where a
+     * stage starts, identity shortcuts elsewhere) for 16 x 16 images and 5 classes.
+     */
+    static Block resnet20() {
+        return ResNetV1.builder()
+                .setNumLayers(20)
+                .setOutSize(5)
+                .setImageShape(new Shape(3, 16, 16))
+                .build();
+    }
+
+    /** Input of {@link #resnet18()}: batch 1, 3 x 64 x 64. */
+    static final Shape RESNET18_INPUT = new Shape(1, 3, 64, 64);
+
+    /**
+     * DJL's ImageNet-style {@code ResNetV1} with 18 layers for 64 x 64 images and 4 classes; DJL
+     * builds its units as bottlenecks (1x1, 3x3, 1x1 convolutions) with a 1x1-conv shortcut where a
+     * stage starts.
+     */
+    static Block resnet18() {
+        return ResNetV1.builder()
+                .setNumLayers(18)
+                .setOutSize(4)
+                .setImageShape(new Shape(3, 64, 64))
+                .build();
     }
 
     /** Input of {@link #depthwise()}: batch 2, 3 x 8 x 8. */

@@ -7,14 +7,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.fixtures.DiscoveryModels;
 import ai.hesso.fixtures.TinyModels;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parameter and MAC counts of {@code TinyModels.smallCnn(10)} on one 1 x 28 x 28 image, against
- * numbers worked out by hand, before and after compaction.
+ * Parameter and MAC counts against numbers worked out by hand (the arithmetic is in the comments):
+ * {@code TinyModels.smallCnn(10)} (conv, batch norm, max pool, flatten, linear) on one 1 x 28 x 28
+ * image before and after compaction, a depthwise CNN and a transformer-style block applied per
+ * token. What is counted is {@link ModelCost}'s Javadoc.
  */
 class ModelCostIT {
 
@@ -91,6 +94,59 @@ class ModelCostIT {
                                 + " 115,248 (38.5%)",
                         table.get(6));
             }
+        }
+    }
+
+    @Test
+    void depthwiseAndPerTokenCountsMatchTheHandArithmetic() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape image = CompactFixtures.DEPTHWISE_INPUT;
+            Block depthwise = CompactFixtures.init(CompactFixtures.depthwise(), manager, image, 1);
+            ModelCost cost = ModelCost.of(depthwise, image);
+            assertEquals(
+                    List.of(
+                            // 3 -> 6, 3x3 pad 1 on 8x8: 6*3*9 + 6 = 168; 6*64 = 384 outputs
+                            // * 27 = 10368.
+                            new LayerCost("01Conv2d", "Conv2d", 3, 6, 168, 10_368),
+                            new LayerCost("02BatchNorm", "BatchNorm", 6, 6, 24, 384),
+                            // depthwise, groups 6: weight (6, 1, 3, 3) = 54 + 6 = 60; each of
+                            // the 384 outputs reads one channel: 384 * 9 = 3456.
+                            new LayerCost("04Conv2d", "Conv2d", 6, 6, 60, 3_456),
+                            new LayerCost("05BatchNorm", "BatchNorm", 6, 6, 24, 384),
+                            // 1x1, 6 -> 5: 30 + 5 = 35; 5*64 = 320 outputs * 6 = 1920.
+                            new LayerCost("07Conv2d", "Conv2d", 6, 5, 35, 1_920),
+                            // dropout, global average pool and flatten: 0 MACs, not listed.
+                            // Linear 5 -> 3: 15 + 3 = 18; 3 * 5 = 15.
+                            new LayerCost("12Linear", "Linear", 5, 3, 18, 15)),
+                    cost.layers());
+            // 168 + 24 + 60 + 24 + 35 + 18
+            assertEquals(329, cost.parameters());
+            // 10368 + 384 + 3456 + 384 + 1920 + 15
+            assertEquals(16_527, cost.macs());
+
+            Shape tokens = DiscoveryModels.TOKEN_INPUT;
+            Block transformer =
+                    CompactFixtures.init(DiscoveryModels.transformer(), manager, tokens, 1);
+            String mlp = "02ParallelBlock_01SequentialBlock_";
+            ModelCost t = ModelCost.of(transformer, tokens);
+            assertEquals(
+                    List.of(
+                            // on (N, 3 tokens, 4): 8*4 + 8 = 40; 3*8 = 24 outputs * 4 = 96.
+                            new LayerCost("01Linear", "Linear", 4, 8, 40, 96),
+                            // gamma and beta of 8: 16; one MAC per output value: 24.
+                            new LayerCost(mlp + "01LayerNorm", "LayerNorm", 8, 8, 16, 24),
+                            // 16*8 + 16 = 144; 3*16 = 48 outputs * 8 = 384.
+                            new LayerCost(mlp + "02Linear", "Linear", 8, 16, 144, 384),
+                            // 8*16 + 8 = 136; 24 outputs * 16 = 384.
+                            new LayerCost(mlp + "04Linear", "Linear", 16, 8, 136, 384),
+                            // the residual add is the join's lambda: not counted.
+                            // 2*8 + 2 = 18; 3*2 = 6 outputs * 8 = 48.
+                            new LayerCost("03Linear", "Linear", 8, 2, 18, 48)),
+                    t.layers());
+            // 40 + 16 + 144 + 136 + 18
+            assertEquals(354, t.parameters());
+            // 96 + 24 + 384 + 384 + 48
+            assertEquals(936, t.macs());
         }
     }
 }

@@ -15,6 +15,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.hesso.fixtures.DiscoveryModels;
 import java.util.List;
@@ -103,6 +104,52 @@ class DiscoveryHandlerTest {
     }
 
     @Test
+    void userHandlerForACustomResidualBlockCouplesItsSum() {
+        Shape input = DiscoveryModels.MLP_INPUT;
+        Block block =
+                Models.init(
+                        new SequentialBlock()
+                                .add(Linear.builder().setUnits(8).build())
+                                .add(new Residual(Linear.builder().setUnits(8).build()))
+                                .add(Activation.reluBlock())
+                                .add(Linear.builder().setUnits(3).build()),
+                        manager,
+                        input);
+
+        DiscoveryReport without = GroupDiscovery.builder().build().discover(block, input);
+        DiscoveredGroup blocked = without.group("01Linear").orElseThrow();
+        assertFalse(blocked.group().prunable());
+        assertTrue(
+                blocked.group().reason().contains("unsupported block 02Residual (Residual)"),
+                blocked.group().reason());
+
+        DiscoveryReport r =
+                GroupDiscovery.builder()
+                        .optHandler(new ResidualHandler())
+                        .build()
+                        .discover(block, input);
+        assertEquals(2, r.groups().size(), r.format());
+        DiscoveredGroup g = r.group("01Linear").orElseThrow();
+        assertTrue(g.group().prunable(), g.group().reason());
+        // x + inner(x): the inner layer's units are the same channels as x
+        assertEquals(
+                List.of(
+                        "01Linear_weight",
+                        "01Linear_bias",
+                        "02Residual_01Linear_weight",
+                        "02Residual_01Linear_bias"),
+                Models.members(g));
+        assertEquals(
+                List.of(
+                        new ParameterSlice("02Residual_01Linear_weight", 1, 0, 1),
+                        new ParameterSlice("04Linear_weight", 1, 0, 1)),
+                g.consumers());
+        assertTrue(r.findings().stream().noneMatch(f -> f.subject().startsWith("02Residual")));
+        SanityResult sanity = SanityCheck.builder().build().check(block, r, input).get(0);
+        assertEquals(0.0, sanity.maxDifference(), sanity.toString());
+    }
+
+    @Test
     void userHandlersComeBeforeTheBuiltInOnes() {
         Shape input = DiscoveryModels.MLP_INPUT;
         Block block = Models.init(DiscoveryModels.mlp(), manager, input);
@@ -178,6 +225,54 @@ class DiscoveryHandlerTest {
         public List<Trace> trace(Block block, String path, List<Trace> in, DiscoveryContext ctx) {
             Trace x = ctx.relayout(in.get(0), 1, path);
             return List.of(ctx.follow(x, block, path, x.shape(), List.of("scale"), List.of()));
+        }
+    }
+
+    /** The user's handler for {@link Residual}: trace the inner block, then add the input. */
+    static final class ResidualHandler implements LayerHandler {
+        @Override
+        public boolean supports(Block block) {
+            return block instanceof Residual;
+        }
+
+        @Override
+        public List<Trace> trace(Block block, String path, List<Trace> in, DiscoveryContext ctx) {
+            Pair<String, Block> inner = block.getChildren().get(0);
+            List<Trace> y =
+                    ctx.visit(
+                            inner.getValue(), DiscoveryContext.paramPath(path, inner.getKey()), in);
+            Trace x = in.get(0);
+            return List.of(ctx.sum(path, List.of(y.get(0), x), x.shape()));
+        }
+    }
+
+    /** A custom residual block: {@code x + inner(x)}. */
+    static final class Residual extends AbstractBlock {
+        private final Block inner;
+
+        Residual(Block inner) {
+            this.inner = addChildBlock("Linear", inner);
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore store,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
+            NDList y = inner.forward(store, inputs, training, params);
+            return new NDList(inputs.singletonOrThrow().add(y.singletonOrThrow()));
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return inputShapes;
+        }
+
+        @Override
+        public void initializeChildBlocks(
+                NDManager manager, DataType dataType, Shape... inputShapes) {
+            inner.initialize(manager, dataType, inputShapes);
         }
     }
 

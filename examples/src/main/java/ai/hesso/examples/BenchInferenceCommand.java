@@ -1,0 +1,202 @@
+package ai.hesso.examples;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.hesso.examples.bench.InferenceBench;
+import ai.hesso.examples.bench.InferenceBenchSettings;
+import ai.hesso.examples.bench.PairedInference;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hesso bench inference}: inference throughput of the demo CNN with a share of its channels
+ * removed against the same model zeroed at full size, on the CPU, at several batch sizes, measured
+ * side by side in one run ({@link InferenceBench}). Prints the MAC ratio, the speedup (median of
+ * paired ratios) and the speedup as a share of the MAC reduction against the target {@value
+ * InferenceBenchSettings#TARGET}.
+ */
+@Command(
+        name = "inference",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time inference of the compact demo CNN against the zeroed full-size one, side by"
+                        + " side.")
+public final class BenchInferenceCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--sparsity",
+            paramLabel = "S",
+            defaultValue = "0.5",
+            description =
+                    "share of every prunable group's channels zeroed in a fresh model (default:"
+                            + " ${DEFAULT-VALUE})")
+    private double sparsity;
+
+    @Option(
+            names = "--trained",
+            paramLabel = "DIR",
+            description =
+                    "compact the trained model hesso demo saved in DIR (e.g."
+                            + " target/hesso-demo/dense) instead of zeroing a fresh one")
+    private Path trained;
+
+    @Option(
+            names = "--batch-sizes",
+            paramLabel = "N",
+            split = ",",
+            defaultValue = "1,64,256",
+            description = "batch sizes to time (default: ${DEFAULT-VALUE})")
+    private List<Integer> batchSizes;
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "timed rounds per batch size (default: ${DEFAULT-VALUE})")
+    private int rounds;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "untimed rounds per batch size first (default: ${DEFAULT-VALUE})")
+    private int warmup;
+
+    @Option(
+            names = "--images-per-sample",
+            paramLabel = "N",
+            defaultValue = "512",
+            description =
+                    "images one timed sample covers; small batches run several passes (default:"
+                            + " ${DEFAULT-VALUE})")
+    private int imagesPerSample;
+
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "42",
+            description =
+                    "seed of the weights, the zeroed channels and the images (default:"
+                            + " ${DEFAULT-VALUE})")
+    private int seed;
+
+    @Spec private CommandSpec spec;
+
+    /** Creates the command; picocli fills the options. */
+    public BenchInferenceCommand() {}
+
+    /**
+     * Returns the settings the options describe.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming the first bad option, its value and the valid range
+     */
+    public InferenceBenchSettings settings() {
+        return new InferenceBenchSettings(
+                Optional.ofNullable(trained),
+                sparsity,
+                batchSizes,
+                rounds,
+                warmup,
+                imagesPerSample,
+                seed);
+    }
+
+    /**
+     * Runs the benchmark and prints one row per batch size.
+     *
+     * @return 0 when every batch size meets the target, 1 when one does not or the trained model
+     *     cannot be read (one line on standard error), 2 on a bad option
+     */
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        InferenceBenchSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            err.println("hesso bench inference: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        InferenceBench.Result r;
+        try {
+            r = new InferenceBench(settings).run();
+        } catch (IOException | MalformedModelException e) {
+            err.println("hesso bench inference: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
+        out.printf(
+                "fashion-cnn: %d of %d prunable channels removed (%s); parameters %,d -> %,d,"
+                        + " MACs per image %,d -> %,d: MAC ratio %.3f, reduction x%.2f%n",
+                r.removedChannels(),
+                r.prunableChannels(),
+                settings.trainedModel()
+                        .map(d -> "the exact zeros of the trained model in " + d)
+                        .orElse(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.0f%% of every group zeroed, seed %d",
+                                        100 * settings.sparsity(),
+                                        settings.seed())),
+                r.report().before().parameters(),
+                r.report().after().parameters(),
+                r.report().before().macs(),
+                r.report().after().macs(),
+                1 / r.macReduction(),
+                r.macReduction());
+        out.printf(
+                "%s %s on the CPU, %d intra-op threads; per batch size %d warm-up + %d timed"
+                        + " rounds, zeroed and compact alternating; speedup = median of paired"
+                        + " ratios%n",
+                Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(),
+                JniUtils.getNumThreads(),
+                settings.warmupRounds(),
+                settings.rounds());
+        out.printf(
+                "%5s %8s %10s %10s %11s %11s %8s %12s %s%n",
+                "batch",
+                "passes",
+                "zeroed ms",
+                "compact ms",
+                "zeroed im/s",
+                "compact im/s",
+                "speedup",
+                "speedup/MACx",
+                "target");
+        boolean pass = true;
+        for (PairedInference.Timing t : r.timings()) {
+            double share = t.speedup() / r.macReduction();
+            boolean ok = share >= InferenceBenchSettings.TARGET;
+            pass &= ok;
+            out.printf(
+                    "%5d %8d %10.2f %10.2f %11.0f %11.0f %8.2f %12.2f >= %.1f %s%n",
+                    t.batchSize(),
+                    t.callsPerSample(),
+                    t.denseMedianMs(),
+                    t.compactMedianMs(),
+                    t.denseImagesPerSecond(),
+                    t.compactImagesPerSecond(),
+                    t.speedup(),
+                    share,
+                    InferenceBenchSettings.TARGET,
+                    ok ? "PASS" : "MISS");
+        }
+        out.flush();
+        return pass ? 0 : 1;
+    }
+}

@@ -1,0 +1,259 @@
+package ai.hesso.djl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.tracker.Tracker;
+import ai.hesso.core.HessoSettings;
+import ai.hesso.core.Phase;
+import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.djl.checkpoint.HessoCheckpoint;
+import ai.hesso.djl.checkpoint.HessoCheckpointListener;
+import ai.hesso.djl.checkpoint.HessoCheckpoints;
+import ai.hesso.fixtures.SyntheticData;
+import ai.hesso.fixtures.TinyModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A run stopped after any step and continued from its checkpoint by new model, trainer and
+ * optimizer objects ends with the same parameters, bit for bit, the same pruned set and the same
+ * HESSO state as the uninterrupted run.
+ */
+class HessoResumeIT {
+
+    @TempDir Path dir;
+
+    static Stream<Arguments> stops() {
+        return Stream.of(
+                // periods start at 7, 11, 15 and end at 9, 13, 17
+                Arguments.of("inside a period", Scenario.periodic(), 8, 30),
+                Arguments.of("at a period's end", Scenario.periodic(), 9, 30),
+                Arguments.of("between two periods", Scenario.periodic(), 10, 30),
+                // CRIC: probes 5..16 (7 zeroes a group, 8 records and restores), cycles 17..22
+                Arguments.of("inside CRIC's probe phase", Scenario.cric(), 7, 34),
+                Arguments.of("inside a CRIC cycle", Scenario.cric(), 18, 34),
+                Arguments.of("inside CRIC's hybrid phase", Scenario.cric(), 25, 34));
+    }
+
+    static Stream<Arguments> cases() {
+        return stops().flatMap(
+                        stop ->
+                                Stream.of(Scenario.sgd(), Scenario.adam())
+                                        .map(
+                                                variant -> {
+                                                    Object[] a = stop.get();
+                                                    return Arguments.of(
+                                                            a[0], a[1], a[2], a[3], variant);
+                                                }));
+    }
+
+    @ParameterizedTest(name = "{4} stopped {0} (after step {2})")
+    @MethodSource("cases")
+    void resumedRunEndsBitForBitLikeTheUninterruptedOne(
+            String where, HessoSettings pruning, int stop, int total, VariantSettings variant)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = Scenario.batches(manager);
+            Uninterrupted reference =
+                    UNINTERRUPTED.computeIfAbsent(
+                            pruning + " " + variant,
+                            key -> uninterrupted(pruning, variant, total, batches));
+            Map<String, byte[]> whole = reference.parameters();
+            HessoCheckpoint wholeState = reference.state();
+            Map<String, int[]> wholePruned = reference.pruned();
+            Path file = dir.resolve("run.hesso");
+            try (TrainingHarness first = Scenario.harness(pruning, variant, 7, b -> b)) {
+                for (int k = 1; k <= stop; k++) {
+                    first.step(Scenario.batch(batches, k));
+                }
+                first.model.save(dir, Scenario.NAME);
+                ((HessoOptimizer) first.optimizer).checkpoint().write(file);
+            }
+            // another seed: every value must come from the files
+            try (TrainingHarness second = Scenario.harness(pruning, variant, 99, b -> b)) {
+                Scenario.loadInPlace(second.model.getBlock(), dir);
+                HessoOptimizer hesso = (HessoOptimizer) second.optimizer;
+                hesso.resume(HessoCheckpoint.read(file));
+                for (int k = stop + 1; k <= total; k++) {
+                    second.step(Scenario.batch(batches, k));
+                }
+                Map<String, byte[]> resumed = Scenario.parameterBytes(second.model.getBlock());
+                assertEquals(whole.keySet(), resumed.keySet());
+                for (String name : whole.keySet()) {
+                    assertArrayEquals(whole.get(name), resumed.get(name), name);
+                }
+                Map<String, int[]> pruned = hesso.driver().prunedChannels();
+                assertEquals(wholePruned.keySet(), pruned.keySet());
+                for (String group : wholePruned.keySet()) {
+                    assertArrayEquals(wholePruned.get(group), pruned.get(group), group);
+                }
+                HessoCheckpoint resumedState = hesso.checkpoint();
+                assertEquals(wholeState.driver(), resumedState.driver());
+                assertEquals(
+                        wholeState.engine().directions().size(),
+                        resumedState.engine().directions().size());
+                for (int i = 0; i < wholeState.engine().directions().size(); i++) {
+                    var a = wholeState.engine().directions().get(i);
+                    var b = resumedState.engine().directions().get(i);
+                    assertEquals(a.slot(), b.slot());
+                    assertEquals(a.updates(), b.updates(), a.slot().parameter());
+                    assertArrayEquals(a.first().encoded(), b.first().encoded());
+                }
+            }
+        }
+    }
+
+    @Test
+    void resumeFallsBackToThePreviousWholeCheckpoint() throws Exception {
+        fit(dir, 2, 4);
+        Path latest = dir.resolve("mlp-0002.hesso");
+        byte[] whole = Files.readAllBytes(latest);
+        Files.write(latest, Arrays.copyOf(whole, whole.length - 7));
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            HessoOptimizer hesso = optimizer(model, 4);
+            assertEquals(1, HessoCheckpoints.resume(model, hesso, dir));
+            assertEquals(1, hesso.resumedEpoch());
+            assertEquals(10, hesso.checkpoint().step());
+        }
+        // the model file of epoch 1 replaced by epoch 2's: it no longer belongs to its checkpoint
+        Files.copy(
+                dir.resolve("mlp-0002.params"),
+                dir.resolve("mlp-0001.params"),
+                StandardCopyOption.REPLACE_EXISTING);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            IOException e =
+                    assertThrows(
+                            IOException.class,
+                            () -> HessoCheckpoints.resume(model, optimizer(model, 4), dir));
+            assertTrue(
+                    e.getMessage().startsWith("no whole checkpoint of mlp in " + dir),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("checkpoint " + latest + " cannot be read"),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .contains(
+                                    "model file "
+                                            + dir.resolve("mlp-0001.params")
+                                            + " is not the one saved with checkpoint "
+                                            + dir.resolve("mlp-0001.hesso")),
+                    e.getMessage());
+        }
+    }
+
+    /** The end of a run that was never stopped. */
+    private record Uninterrupted(
+            Map<String, byte[]> parameters, HessoCheckpoint state, Map<String, int[]> pruned) {}
+
+    /** One uninterrupted run per settings and variant, shared by the stop points. */
+    private static final Map<String, Uninterrupted> UNINTERRUPTED = new HashMap<>();
+
+    private static Uninterrupted uninterrupted(
+            HessoSettings pruning, VariantSettings variant, int total, List<NDList> batches) {
+        try (TrainingHarness run = Scenario.harness(pruning, variant, 7, b -> b)) {
+            for (int k = 1; k <= total; k++) {
+                run.step(Scenario.batch(batches, k));
+            }
+            HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+            assertEquals(Phase.PRUNED, hesso.metrics().phase());
+            return new Uninterrupted(
+                    Scenario.parameterBytes(run.model.getBlock()),
+                    hesso.checkpoint(),
+                    hesso.driver().prunedChannels());
+        }
+    }
+
+    @Test
+    void easyTrainResumesInOneCallWithTheCheckpointListener() throws Exception {
+        Path uninterrupted = dir.resolve("whole");
+        Path interrupted = dir.resolve("parts");
+        Map<String, byte[]> whole = fit(uninterrupted, 4, 4);
+        fit(interrupted, 2, 4);
+        List<String> files;
+        try (Stream<Path> list = Files.list(interrupted)) {
+            files = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(
+                List.of("mlp-0001.hesso", "mlp-0001.params", "mlp-0002.hesso", "mlp-0002.params"),
+                files);
+        Map<String, byte[]> resumed = fit(interrupted, 4, 4);
+        for (String name : whole.keySet()) {
+            assertArrayEquals(whole.get(name), resumed.get(name), name);
+        }
+        assertTrue(Files.exists(interrupted.resolve("mlp-0004.hesso")));
+        assertFalse(Files.exists(interrupted.resolve("mlp-0005.hesso")));
+    }
+
+    /**
+     * Trains in EasyTrain up to {@code untilEpoch}, resuming from {@code checkpoints} first when it
+     * holds a checkpoint, with the optimizer settings of a {@code totalEpochs} run.
+     */
+    private static Map<String, byte[]> fit(Path checkpoints, int untilEpoch, int totalEpochs)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = Model.newInstance("mlp")) {
+            ArrayDataset data = SyntheticData.blobs(manager, 80, 6, 3, 41, 8);
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            HessoOptimizer hesso = optimizer(model, totalEpochs);
+            int done = HessoCheckpoints.resume(model, hesso, checkpoints);
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(hesso)
+                            .addTrainingListeners(
+                                    hesso.trainingListener(),
+                                    HessoCheckpointListener.builder()
+                                            .setOptimizer(hesso)
+                                            .setOutputDirectory(checkpoints)
+                                            .build());
+            Engine.getInstance().setRandomSeed(5);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(Scenario.INPUT);
+                EasyTrain.fit(trainer, untilEpoch - done, data, null);
+            }
+            if (untilEpoch == totalEpochs) {
+                assertEquals(Phase.PRUNED, hesso.metrics().phase());
+                assertEquals(8, hesso.metrics().pruned());
+                assertEquals(8, hesso.metrics().verifiedZero());
+            }
+            return Scenario.parameterBytes(model.getBlock());
+        }
+    }
+
+    private static HessoOptimizer optimizer(Model model, int totalEpochs) {
+        return Hesso.builder()
+                .setLearningRateTracker(Tracker.fixed(0.05f))
+                .setBlock(model.getBlock())
+                .optVariant(Scenario.adam())
+                .optTotalSteps(10 * totalEpochs)
+                .setPruning(Scenario.cric())
+                .build();
+    }
+}
