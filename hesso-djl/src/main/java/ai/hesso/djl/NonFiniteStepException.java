@@ -9,7 +9,10 @@ public final class NonFiniteStepException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The step that was not taken. */
     private final int step;
+
+    /** The loss or the parameter whose gradient was not finite. */
     private final String offender;
 
     NonFiniteStepException(String message, int step, String offender) {
