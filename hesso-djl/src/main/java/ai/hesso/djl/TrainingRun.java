@@ -1,8 +1,8 @@
 package ai.hesso.djl;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -16,8 +16,8 @@ import ai.hesso.core.cric.ProbeSchedule;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.variant.VariantSettings;
-import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
+import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.engine.PlanExecutor;
 import ai.hesso.djl.engine.PrunedCheck;
 import ai.hesso.djl.engine.TensorSlot;
