@@ -128,6 +128,10 @@ final class TrainingRun implements AutoCloseable {
                             resume == null ? null : resume.driver(),
                             costModel(setup));
         } catch (IllegalArgumentException e) {
+            if (resume == null) {
+                // a fresh run's settings do not fit the model (e.g. an unreachable MAC budget)
+                throw e;
+            }
             throw new IllegalArgumentException(
                     resume.describe() + " does not fit the settings: " + e.getMessage(), e);
         }
