@@ -26,7 +26,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Time HESSO-Adam training steps against DJL's Adam on the same batches.")
+        subcommands = {BenchAccuracyCommand.class},
+        description = {
+            "Time HESSO-Adam training steps against DJL's Adam on the same batches.",
+            "bench accuracy: HESSO against dense and the pruning baselines on Fashion-MNIST."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin private DataDirOption data;
