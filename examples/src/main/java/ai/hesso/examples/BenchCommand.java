@@ -27,11 +27,12 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
+        subcommands = {BenchAccuracyCommand.class, BenchInferenceCommand.class},
         description = {
             "Time HESSO-Adam training steps against DJL's Adam on the same batches.",
-            "'hesso bench inference' times the compact demo CNN against the zeroed one."
-        },
-        subcommands = BenchInferenceCommand.class)
+            "bench accuracy: HESSO against dense and the pruning baselines on Fashion-MNIST.",
+            "bench inference: the compact demo CNN against the zeroed one."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin private DataDirOption data;

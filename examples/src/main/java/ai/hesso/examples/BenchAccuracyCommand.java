@@ -1,0 +1,195 @@
+package ai.hesso.examples;
+
+import ai.djl.translate.TranslateException;
+import ai.hesso.examples.bench.accuracy.AccuracyBench;
+import ai.hesso.examples.bench.accuracy.AccuracySettings;
+import ai.hesso.examples.bench.accuracy.Method;
+import ai.hesso.examples.bench.accuracy.ResultsTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hesso bench accuracy}: HESSO against dense training and the baselines on Fashion-MNIST
+ * ({@link AccuracyBench}), with a progress bar over the whole run, a table on the terminal, and
+ * {@code results.json} and the plots in {@code --out}. Without options it runs the full budget of
+ * {@link AccuracySettings#full}; {@code --quick} starts from {@link AccuracySettings#quick}; every
+ * other option overrides the preset's value.
+ */
+@Command(
+        name = "accuracy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compare HESSO with dense training, one-shot and iterative group-L2 pruning, random"
+                    + " pruning and HESSO's architecture trained from scratch: same data, seeds,"
+                    + " epochs and node groups; writes results.json and accuracy-vs-MACs plots.",
+            "Without --quick: all 60,000 images, 10 epochs, seeds 1,2,3 (hours on 2 cores)."
+        })
+public final class BenchAccuracyCommand implements Callable<Integer> {
+
+    @Mixin private DataDirOption data;
+
+    @Option(
+            names = "--quick",
+            description =
+                    "reduced budget: 5,000 training and 2,000 test images, 2 epochs, one seed,"
+                            + " baselines at 0.7 only")
+    private boolean quick;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bench-accuracy",
+            description = "output directory (default: ${DEFAULT-VALUE})")
+    private Path out;
+
+    @Option(names = "--models", paramLabel = "M", split = ",", description = "fashion-cnn,resnet8")
+    private List<String> models;
+
+    @Option(
+            names = "--methods",
+            paramLabel = "M",
+            split = ",",
+            description = "dense,hesso,hesso-cric,oneshot-l2,iterative-l2,random,scratch")
+    private List<String> methods;
+
+    @Option(names = "--seeds", paramLabel = "N", split = ",", description = "e.g. 1,2,3")
+    private List<Integer> seeds;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs per method")
+    private Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "images per step")
+    private Integer batchSize;
+
+    @Option(names = "--limit", paramLabel = "N", description = "training images, the first N")
+    private Integer limit;
+
+    @Option(names = "--test-limit", paramLabel = "N", description = "test images, the first N")
+    private Integer testLimit;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "peak SGD learning rate")
+    private Float learningRate;
+
+    @Option(
+            names = "--sparsities",
+            paramLabel = "S",
+            split = ",",
+            description = "HESSO's targets, e.g. 0.5,0.7")
+    private List<Double> sparsities;
+
+    @Option(
+            names = "--baseline-sparsities",
+            paramLabel = "S",
+            split = ",",
+            description = "targets of the baselines and scratch (each one of --sparsities)")
+    private List<Double> baselineSparsities;
+
+    @Option(names = "--cric-sparsity", paramLabel = "S", description = "HESSO-CRIC's target")
+    private Double cricSparsity;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "removals of iterative-l2")
+    private Integer iterations;
+
+    @Spec private CommandSpec spec;
+
+    /** Creates the command; picocli fills the options. */
+    public BenchAccuracyCommand() {}
+
+    /**
+     * Returns the settings: the preset with the given options applied.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming the first bad option, its value and the valid range
+     */
+    public AccuracySettings settings() {
+        AccuracySettings p =
+                quick
+                        ? AccuracySettings.quick(data.directory(), out)
+                        : AccuracySettings.full(data.directory(), out);
+        return new AccuracySettings(
+                data.directory(),
+                out,
+                models != null ? models : p.models(),
+                methods != null ? methods.stream().map(Method::of).toList() : p.methods(),
+                seeds != null ? seeds : p.seeds(),
+                epochs != null ? epochs : p.epochs(),
+                batchSize != null ? batchSize : p.batchSize(),
+                limit != null ? limit : p.trainLimit(),
+                testLimit != null ? testLimit : p.testLimit(),
+                learningRate != null ? learningRate : p.learningRate(),
+                sparsities != null ? sparsities : p.sparsities(),
+                baselineSparsities != null ? baselineSparsities : p.baselineSparsities(),
+                cricSparsity != null ? cricSparsity : p.cricSparsity(),
+                iterations != null ? iterations : p.iterations());
+    }
+
+    /**
+     * Runs the benchmark and prints its table.
+     *
+     * @return 0 on success, 2 on a bad option
+     * @throws IOException if the data cannot be read or the results written
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    @Override
+    public Integer call() throws IOException, TranslateException {
+        AccuracySettings s;
+        try {
+            s = settings();
+        } catch (IllegalArgumentException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("hesso bench accuracy: " + e.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(
+                Locale.ROOT,
+                "Fashion-MNIST %d train / %d test images; models %s; seeds %s; %d epochs x %d"
+                        + " steps (batch %d); SGD momentum %.1f, lr %s cosine to 1%%; %d trials%n",
+                s.trainLimit(),
+                s.testLimit(),
+                s.models(),
+                s.seeds(),
+                s.epochs(),
+                s.stepsPerEpoch(),
+                s.batchSize(),
+                AccuracySettings.MOMENTUM,
+                s.learningRate(),
+                s.trials().size());
+        w.flush();
+        AccuracyBench bench = new AccuracyBench(s);
+        AccuracyBench.Outcome outcome;
+        try (ProgressBar bar =
+                new ProgressBarBuilder()
+                        .setTaskName("bench accuracy")
+                        .setInitialMax(bench.totalSteps())
+                        .setUnit(" steps", 1)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .showSpeed()
+                        .build()) {
+            outcome = bench.optProgress(bar::stepBy, bar::setExtraMessage).run();
+        }
+        w.println();
+        w.print(ResultsTable.format(outcome.rows()));
+        w.printf(Locale.ROOT, "results: %s%n", outcome.results());
+        for (Path p : outcome.plots()) {
+            w.printf(Locale.ROOT, "plot:    %s%n", p);
+        }
+        w.printf(Locale.ROOT, "wall time %.0f s%n", outcome.seconds());
+        w.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,448 @@
+package ai.hesso.examples.bench.accuracy;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.CosineTracker;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
+import ai.hesso.core.HessoSettings;
+import ai.hesso.core.Phase;
+import ai.hesso.core.cric.CricSettings;
+import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.schedule.PruningSchedule;
+import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.djl.Hesso;
+import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.baselines.GlobalRanking;
+import ai.hesso.djl.baselines.IterativeSchedule;
+import ai.hesso.djl.baselines.MagnitudePruner;
+import ai.hesso.djl.baselines.RandomImportance;
+import ai.hesso.djl.compact.ChannelSelection;
+import ai.hesso.djl.compact.CompactModel;
+import ai.hesso.djl.compact.Compaction;
+import ai.hesso.djl.compact.ModelCost;
+import ai.hesso.djl.discovery.DiscoveredGroup;
+import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.examples.data.FashionMnist;
+import ai.hesso.examples.demo.SeededSampler;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs one {@link Trial}: trains the model with the trial's method for the shared budget, compacts
+ * it (removing the method's channels), and evaluates the compact model.
+ *
+ * <p>Every method starts from the same initial weights for a seed (the engine is seeded right
+ * before initialization) and sees the same batches in the same order (the training set's {@link
+ * SeededSampler} is restarted). Every method uses SGD with momentum {@value
+ * AccuracySettings#MOMENTUM}, no weight decay, and the same cosine learning-rate decay from the
+ * peak to 1% of it over all steps. The baselines use DJL's own SGD; their removed rows are kept
+ * zero after every step ({@link ai.hesso.djl.baselines.RemovalMasks}), which trains exactly the
+ * smaller network. They prune in HESSO's window: one-shot and random after its last period ends,
+ * iterative in five removals over its periods.
+ *
+ * <p>Scratch needs HESSO's removal at the same model, seed and target, so this runner remembers
+ * each HESSO trial's removal; run HESSO first ({@link AccuracySettings#trials()} does).
+ */
+public final class TrialRunner {
+
+    /** The final learning rate, as a fraction of the peak. */
+    static final float FINAL_LR_FRACTION = 0.01f;
+
+    /** The test images forwarded through both models to compare their outputs. */
+    static final int DIFF_BATCH = 256;
+
+    /**
+     * Looks at a trained model before it is closed: a hook for tests.
+     *
+     * @see TrialRunner#optInspector
+     */
+    @FunctionalInterface
+    public interface Inspector {
+        /**
+         * Looks at a trained model.
+         *
+         * @param trial the trial
+         * @param trained the trained block (for pruned methods, removed rows zero; for scratch, the
+         *     compact block itself)
+         * @param report the discovery report of {@code trained}
+         * @param removed the channels the method removed, per group
+         * @param compact the compact model evaluated for the row
+         */
+        void inspect(
+                Trial trial,
+                Block trained,
+                DiscoveryReport report,
+                Map<String, int[]> removed,
+                CompactModel compact);
+    }
+
+    /** Called after every optimizer step of a baseline; closed after training. */
+    private interface AfterStep extends AutoCloseable {
+        void afterStep();
+
+        @Override
+        default void close() {}
+    }
+
+    private final AccuracySettings settings;
+    private final FashionMnist train;
+    private final SeededSampler shuffle;
+    private final TestImages test;
+    private final LongConsumer progress;
+    private final Map<String, Map<String, int[]>> hessoRemovals = new HashMap<>();
+    private final Map<String, ModelCost> denseCosts = new HashMap<>();
+    private Inspector inspector = (t, b, r, m, c) -> {};
+
+    /**
+     * Creates a runner for one seed's training set.
+     *
+     * @param settings the settings
+     * @param train the prepared training set, sampled by {@code shuffle}
+     * @param shuffle the training set's sampler, restarted before each trial
+     * @param test the test images
+     * @param progress told the number of steps done, one at a time
+     */
+    public TrialRunner(
+            AccuracySettings settings,
+            FashionMnist train,
+            SeededSampler shuffle,
+            TestImages test,
+            LongConsumer progress) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.train = Objects.requireNonNull(train, "train");
+        this.shuffle = Objects.requireNonNull(shuffle, "shuffle");
+        this.test = Objects.requireNonNull(test, "test");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * Sets a hook that sees each trained model before it is closed.
+     *
+     * @param inspector the hook
+     * @return this runner
+     */
+    public TrialRunner optInspector(Inspector inspector) {
+        this.inspector = Objects.requireNonNull(inspector, "inspector");
+        return this;
+    }
+
+    /**
+     * Runs a trial.
+     *
+     * @param trial the trial; its seed must be the training set's
+     * @return the row
+     * @throws IOException if the data cannot be read
+     * @throws TranslateException if DJL cannot batch the data
+     */
+    public ResultRow run(Trial trial) throws IOException, TranslateException {
+        shuffle.restart();
+        if (trial.method() == Method.SCRATCH) {
+            return scratch(trial);
+        }
+        try (Model model = Model.newInstance(trial.model() + "-" + trial.method().label())) {
+            Block block = BenchModels.build(trial.model());
+            model.setBlock(block);
+            Map<String, int[]> removed;
+            Trained trained;
+            switch (trial.method()) {
+                case DENSE -> {
+                    trained = train(trial, model, sgd(), null, g -> () -> {});
+                    removed = Map.of();
+                }
+                case HESSO, HESSO_CRIC -> {
+                    try (HessoOptimizer hesso = hesso(trial, block)) {
+                        trained = train(trial, model, hesso, hesso, g -> () -> {});
+                        removed = hesso.driver().prunedChannels();
+                        if (hesso.metrics().phase() != Phase.PRUNED) {
+                            // a row that stopped half-way would compare an unfinished method
+                            throw new IllegalStateException(
+                                    trial.label()
+                                            + ": HESSO had not finished pruning after "
+                                            + settings.totalSteps()
+                                            + " steps (phase "
+                                            + hesso.metrics().phase()
+                                            + "); raise --epochs or --limit, or lower"
+                                            + " --batch-size");
+                        }
+                    }
+                    if (trial.method() == Method.HESSO) {
+                        hessoRemovals.put(key(trial), removed);
+                    }
+                }
+                default -> {
+                    MagnitudePruner[] pruner = new MagnitudePruner[1];
+                    trained =
+                            train(
+                                    trial,
+                                    model,
+                                    sgd(),
+                                    null,
+                                    g -> {
+                                        pruner[0] = baseline(trial, block, g);
+                                        return new AfterStep() {
+                                            @Override
+                                            public void afterStep() {
+                                                pruner[0].afterStep();
+                                            }
+
+                                            @Override
+                                            public void close() {
+                                                pruner[0].close();
+                                            }
+                                        };
+                                    });
+                    removed = pruner[0].removed();
+                }
+            }
+            Groups g = trained.groups();
+            int zero = ChannelSelection.zeroChannels(block, g.report()).count();
+            return evaluate(
+                    trial,
+                    block,
+                    g.report(),
+                    removed,
+                    g.channels(),
+                    g.target(trial),
+                    zero,
+                    trained.seconds());
+        }
+    }
+
+    /** The node groups of an initialized block. */
+    private record Groups(DiscoveryReport report, List<NodeGroup> prunable, int channels) {
+
+        static Groups of(Block block) {
+            DiscoveryReport report =
+                    GroupDiscovery.builder().build().discover(block, BenchModels.inputShape());
+            List<NodeGroup> prunable =
+                    report.prunableGroups().stream().map(DiscoveredGroup::group).toList();
+            return new Groups(
+                    report, prunable, prunable.stream().mapToInt(NodeGroup::channels).sum());
+        }
+
+        int target(Trial trial) {
+            return GlobalRanking.targetCount(channels, trial.sparsity());
+        }
+    }
+
+    /** What training gave: its loop's wall seconds and the trained block's node groups. */
+    private record Trained(double seconds, Groups groups) {}
+
+    private ResultRow scratch(Trial trial) throws IOException, TranslateException {
+        Map<String, int[]> removed = hessoRemovals.get(key(trial));
+        if (removed == null) {
+            throw new IllegalStateException(
+                    "scratch needs HESSO's architecture for "
+                            + trial.label()
+                            + ": run the hesso trial with the same model, seed and target first");
+        }
+        Shape input = BenchModels.inputShape();
+        Block dense = BenchModels.build(trial.model());
+        int count = removed.values().stream().mapToInt(a -> a.length).sum();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dense.initialize(manager, DataType.FLOAT32, input);
+            Groups denseGroups = Groups.of(dense);
+            DiscoveryReport denseReport = denseGroups.report();
+            int channels = denseGroups.channels();
+            int target = denseGroups.target(trial);
+            // the compaction only gives the architecture: its copied values are dropped and the
+            // trainer initializes every parameter afresh, with the compact layers' own fan-in
+            try (CompactModel architecture =
+                    Compaction.compact(dense, denseReport, removed, input)) {
+                Model model = architecture.model();
+                Block block = model.getBlock();
+                for (Pair<String, Parameter> p : block.getParameters()) {
+                    p.getValue().close();
+                }
+                Trained trained = train(trial, model, sgd(), null, g -> () -> {});
+                return evaluate(
+                        trial,
+                        block,
+                        trained.groups().report(),
+                        Map.of(),
+                        channels,
+                        target,
+                        count,
+                        trained.seconds());
+            }
+        }
+    }
+
+    private ResultRow evaluate(
+            Trial trial,
+            Block block,
+            DiscoveryReport report,
+            Map<String, int[]> removed,
+            int channels,
+            int target,
+            int removedChannels,
+            double seconds) {
+        Shape input = BenchModels.inputShape();
+        ModelCost denseCost = denseCosts.computeIfAbsent(trial.model(), TrialRunner::denseCost);
+        try (CompactModel compact = Compaction.compact(block, report, removed, input)) {
+            Block small = compact.model().getBlock();
+            double accuracy = test.accuracy(small);
+            double diff = test.maxAbsDifference(block, small, DIFF_BATCH);
+            inspector.inspect(trial, block, report, removed, compact);
+            return new ResultRow(
+                    trial.model(),
+                    trial.method().label(),
+                    trial.sparsity(),
+                    trial.seed(),
+                    accuracy,
+                    compact.report().after().parameters(),
+                    compact.report().after().macs(),
+                    settings.epochs(),
+                    seconds,
+                    diff,
+                    null,
+                    settings.totalSteps(),
+                    settings.trainLimit(),
+                    test.size(),
+                    channels,
+                    target,
+                    removedChannels,
+                    denseCost.parameters(),
+                    denseCost.macs());
+        }
+    }
+
+    /**
+     * Trains a model for the budget.
+     *
+     * @return the wall seconds of the training loop and the block's node groups
+     */
+    private Trained train(
+            Trial trial,
+            Model model,
+            Optimizer optimizer,
+            HessoOptimizer hesso,
+            Function<Groups, AfterStep> afterStep)
+            throws IOException, TranslateException {
+        DefaultTrainingConfig config =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
+        if (hesso != null) {
+            config.addTrainingListeners(hesso.trainingListener());
+        }
+        try (Trainer trainer = model.newTrainer(config)) {
+            Engine.getInstance().setRandomSeed(trial.seed());
+            trainer.initialize(
+                    new Shape(
+                            settings.batchSize(),
+                            1,
+                            FashionMnist.IMAGE_SIZE,
+                            FashionMnist.IMAGE_SIZE));
+            Groups groups = Groups.of(model.getBlock());
+            long start = System.nanoTime();
+            try (AfterStep hook = afterStep.apply(groups)) {
+                for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                    for (Batch batch : trainer.iterateDataset(train)) {
+                        try (batch) {
+                            EasyTrain.trainBatch(trainer, batch);
+                            trainer.step();
+                            hook.afterStep();
+                        }
+                        progress.accept(1);
+                    }
+                    trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+                }
+            }
+            return new Trained((System.nanoTime() - start) / 1e9, groups);
+        }
+    }
+
+    private Tracker learningRate() {
+        return CosineTracker.builder()
+                .setBaseValue(settings.learningRate())
+                .optFinalValue(settings.learningRate() * FINAL_LR_FRACTION)
+                .setMaxUpdates(settings.totalSteps())
+                .build();
+    }
+
+    private Optimizer sgd() {
+        return Optimizer.sgd()
+                .setLearningRateTracker(learningRate())
+                .optMomentum(AccuracySettings.MOMENTUM)
+                .build();
+    }
+
+    private HessoOptimizer hesso(Trial trial, Block block) {
+        int total = settings.totalSteps();
+        HessoSettings.Builder pruning =
+                HessoSettings.builder().optTargetGroupSparsity(trial.sparsity());
+        if (trial.method() == Method.HESSO_CRIC) {
+            // CRIC replaces the periods: snapshot where HESSO's warm-up ends, three short cycles,
+            // then a hybrid projection as long as the warm-up
+            pruning.optCric(
+                    CricSettings.builder()
+                            .setStartCricStep(Math.max(1, total / 10))
+                            .optSamplingSteps(Math.max(1, total / 50))
+                            .optMaxCycles(3)
+                            .optHybridTrainingSteps(Math.max(1, total / 10))
+                            .build());
+        } else {
+            pruning.optSchedule(total).optPruningPeriods(AccuracySettings.PRUNING_PERIODS);
+        }
+        return Hesso.builder()
+                .setLearningRateTracker(learningRate())
+                .setBlock(block)
+                .optVariant(VariantSettings.sgd(AccuracySettings.MOMENTUM, 0, 0))
+                .setPruning(pruning.build())
+                .build();
+    }
+
+    private MagnitudePruner baseline(Trial trial, Block block, Groups groups) {
+        int target = groups.target(trial);
+        PruningSchedule window =
+                PruningSchedule.forTraining(
+                        settings.totalSteps(), AccuracySettings.PRUNING_PERIODS);
+        // HESSO's last period ends at start + P * Tp: the baselines prune in the same window
+        int start = window.startPruningStep();
+        int end = start + window.pruningPeriods() * window.periodLength();
+        MagnitudePruner.Builder b =
+                MagnitudePruner.builder().setBlock(block).setGroups(groups.prunable());
+        switch (trial.method()) {
+            case ONESHOT_L2 -> b.setSchedule(IterativeSchedule.oneShot(end, target));
+            case ITERATIVE_L2 ->
+                    b.setSchedule(new IterativeSchedule(start, end, settings.iterations(), target));
+            case RANDOM ->
+                    b.setSchedule(IterativeSchedule.oneShot(end, target))
+                            .optImportance(new RandomImportance(trial.seed()));
+            default ->
+                    throw new IllegalArgumentException(
+                            trial.method().label() + " is not a baseline");
+        }
+        return b.build();
+    }
+
+    private static ModelCost denseCost(String model) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = BenchModels.build(model);
+            block.initialize(manager, DataType.FLOAT32, BenchModels.inputShape());
+            return ModelCost.of(block, BenchModels.inputShape());
+        }
+    }
+
+    private static String key(Trial trial) {
+        return trial.model() + "|" + trial.seed() + "|" + trial.sparsity();
+    }
+}
