@@ -5,6 +5,7 @@ import ai.hesso.examples.bench.accuracy.AccuracyBench;
 import ai.hesso.examples.bench.accuracy.AccuracySettings;
 import ai.hesso.examples.bench.accuracy.Method;
 import ai.hesso.examples.bench.accuracy.ResultsTable;
+import ai.hesso.examples.progress.ProgressBars;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -173,13 +172,7 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
         AccuracyBench bench = new AccuracyBench(s);
         AccuracyBench.Outcome outcome;
         try (ProgressBar bar =
-                new ProgressBarBuilder()
-                        .setTaskName("bench accuracy")
-                        .setInitialMax(bench.totalSteps())
-                        .setUnit(" steps", 1)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .showSpeed()
-                        .build()) {
+                ProgressBars.start("bench accuracy", bench.totalSteps(), " steps", w)) {
             outcome = bench.optProgress(bar::stepBy, bar::setExtraMessage).run();
         }
         w.println();

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchAccuracyCommand.class, BenchInferenceCommand.class},
         description = {
             "Time HESSO-Adam training steps against DJL's Adam on the same batches.",
-            "bench accuracy: HESSO against dense and the pruning baselines on Fashion-MNIST.",
-            "bench inference: the compact demo CNN against the zeroed one."
+            "'hesso bench accuracy': HESSO against dense and the pruning baselines on Fashion-MNIST.",
+            "'hesso bench inference' times the compact demo CNN against the zeroed one."
         })
 public final class BenchCommand implements Callable<Integer> {
 

@@ -77,7 +77,9 @@ class CompactCommandTest {
     @Test
     void missingDirectoryArgumentIsAUsageError() {
         assertEquals(2, run("compact"));
-        assertTrue(err.toString().startsWith("Missing required parameter: 'DIR'"), err.toString());
+        assertEquals(
+                "hesso compact: Missing required parameter: 'DIR' (see 'hesso compact --help')",
+                err.toString().strip());
     }
 
     @Test

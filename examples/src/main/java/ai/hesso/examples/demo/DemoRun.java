@@ -206,35 +206,36 @@ public final class DemoRun {
             String label)
             throws IOException, TranslateException {
         long start = System.nanoTime();
-        ProgressLine progress =
-                new ProgressLine(out, label, settings.stepsPerEpoch(), settings.epochs(), hesso);
-        DefaultTrainingConfig config =
-                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(optimizer)
-                        .addTrainingListeners(progress);
-        if (hesso != null) {
-            config.addTrainingListeners(hesso.trainingListener());
-        }
-        try (Trainer trainer = model.newTrainer(config)) {
-            trainer.initialize(
-                    new Shape(
-                            settings.batchSize(),
-                            1,
-                            FashionMnist.IMAGE_SIZE,
-                            FashionMnist.IMAGE_SIZE));
-            double trainAccuracy = 0;
-            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-                for (Batch batch : trainer.iterateDataset(train)) {
-                    try (batch) {
-                        EasyTrain.trainBatch(trainer, batch);
-                        trainer.step();
-                    }
-                }
-                trainAccuracy = progress.trainAccuracy();
-                trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+        try (ProgressLine progress =
+                new ProgressLine(out, label, settings.stepsPerEpoch(), settings.epochs(), hesso)) {
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(optimizer)
+                            .addTrainingListeners(progress);
+            if (hesso != null) {
+                config.addTrainingListeners(hesso.trainingListener());
             }
-            double testAccuracy = testAccuracy(trainer, test);
-            return new Training(testAccuracy, trainAccuracy, (System.nanoTime() - start) / 1e9);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(
+                        new Shape(
+                                settings.batchSize(),
+                                1,
+                                FashionMnist.IMAGE_SIZE,
+                                FashionMnist.IMAGE_SIZE));
+                double trainAccuracy = 0;
+                for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                    for (Batch batch : trainer.iterateDataset(train)) {
+                        try (batch) {
+                            EasyTrain.trainBatch(trainer, batch);
+                            trainer.step();
+                        }
+                    }
+                    trainAccuracy = progress.trainAccuracy();
+                    trainer.notifyListeners(listener -> listener.onEpoch(trainer));
+                }
+                double testAccuracy = testAccuracy(trainer, test);
+                return new Training(testAccuracy, trainAccuracy, (System.nanoTime() - start) / 1e9);
+            }
         }
     }
 

@@ -1,28 +1,33 @@
 package ai.hesso.examples.demo;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.examples.progress.ProgressBars;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
- * A training listener that keeps the running loss and accuracy of the current epoch and redraws one
- * progress line ({@code \r}) every few batches: bar, step, loss, accuracy and, for HESSO, the group
- * sparsity and phase.
+ * A training listener that keeps the running loss and accuracy of the current epoch and shows them
+ * on a progress bar over all steps of the run ({@link ProgressBars}): epoch, loss, accuracy and,
+ * for HESSO, the group sparsity and phase. Close it when training ends, so that the bar writes its
+ * last state.
  */
-final class ProgressLine extends TrainingListenerAdapter {
+final class ProgressLine extends TrainingListenerAdapter implements AutoCloseable {
 
-    private static final int WIDTH = 24;
+    /** The metrics are read from the engine every this many steps, not every step. */
+    private static final int METRICS_EVERY = 10;
 
-    private final PrintWriter out;
-    private final String label;
     private final int stepsPerEpoch;
     private final int epochs;
     private final HessoOptimizer hesso;
+    private final ProgressBar bar;
     private int epoch;
     private int step;
     private double lossSum;
@@ -30,9 +35,10 @@ final class ProgressLine extends TrainingListenerAdapter {
     private long seen;
 
     /**
-     * Creates the listener.
+     * Creates the listener and starts its bar.
      *
-     * @param out where to draw, or null for silence
+     * @param out the command's output (the bar goes there when it is not a terminal), or null for
+     *     no bar
      * @param label the run's label, e.g. {@code HESSO}
      * @param stepsPerEpoch the steps of an epoch
      * @param epochs the epochs
@@ -40,17 +46,19 @@ final class ProgressLine extends TrainingListenerAdapter {
      */
     ProgressLine(
             PrintWriter out, String label, int stepsPerEpoch, int epochs, HessoOptimizer hesso) {
-        this.out = out;
-        this.label = label;
         this.stepsPerEpoch = stepsPerEpoch;
         this.epochs = epochs;
         this.hesso = hesso;
+        this.bar =
+                out == null
+                        ? null
+                        : ProgressBars.start(label, (long) stepsPerEpoch * epochs, " steps", out);
     }
 
     /** {@inheritDoc} */
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        for (Map.Entry<ai.djl.Device, NDList> e : batchData.getLabels().entrySet()) {
+        for (Map.Entry<Device, NDList> e : batchData.getLabels().entrySet()) {
             NDList predictions = batchData.getPredictions().get(e.getKey());
             NDArray labels = e.getValue().singletonOrThrow();
             long n = labels.getShape().get(0);
@@ -65,18 +73,17 @@ final class ProgressLine extends TrainingListenerAdapter {
             }
         }
         step++;
-        if (step % 10 == 0 || step == stepsPerEpoch) {
-            draw();
+        if (bar != null) {
+            bar.step();
+            if (step % METRICS_EVERY == 0 || step == stepsPerEpoch) {
+                bar.setExtraMessage(metrics());
+            }
         }
     }
 
     /** {@inheritDoc} */
     @Override
     public void onEpoch(Trainer trainer) {
-        if (out != null) {
-            out.println();
-            out.flush();
-        }
         epoch++;
         step = 0;
         lossSum = 0;
@@ -94,31 +101,31 @@ final class ProgressLine extends TrainingListenerAdapter {
         return seen == 0 ? 0 : (double) correct / seen;
     }
 
-    private void draw() {
-        if (out == null || seen == 0) {
-            return;
+    /** Writes the bar's last state and stops it. */
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
         }
-        int filled = (int) ((long) WIDTH * step / stepsPerEpoch);
-        String bar = "=".repeat(filled) + " ".repeat(WIDTH - filled);
-        StringBuilder line =
-                new StringBuilder(
-                        String.format(
-                                "\r%-5s epoch %d/%d [%s] %4d/%d  loss %.3f  acc %.3f",
-                                label,
-                                epoch + 1,
-                                epochs,
-                                bar,
-                                step,
-                                stepsPerEpoch,
-                                lossSum / seen,
-                                (double) correct / seen));
-        if (hesso != null) {
-            line.append(
-                    String.format(
-                            "  sparsity %.3f %-7s",
-                            hesso.metrics().groupSparsity(), hesso.metrics().phase()));
+    }
+
+    private String metrics() {
+        String line =
+                String.format(
+                        Locale.ROOT,
+                        "epoch %d/%d loss %.3f acc %.3f",
+                        epoch + 1,
+                        epochs,
+                        seen == 0 ? 0 : lossSum / seen,
+                        trainAccuracy());
+        if (hesso == null) {
+            return line;
         }
-        out.print(line);
-        out.flush();
+        return line
+                + String.format(
+                        Locale.ROOT,
+                        " sparsity %.3f %s",
+                        hesso.metrics().groupSparsity(),
+                        hesso.metrics().phase());
     }
 }
