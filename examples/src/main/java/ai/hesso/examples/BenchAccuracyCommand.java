@@ -173,7 +173,7 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
         AccuracyBench.Outcome outcome;
         try (ProgressBar bar =
                 ProgressBars.start("bench accuracy", bench.totalSteps(), " steps", w)) {
-            outcome = bench.optProgress(bar::stepBy, bar::setExtraMessage).run();
+            outcome = bench.optProgress(bar::stepBy, m -> ProgressBars.say(bar, m)).run();
         }
         w.println();
         w.print(ResultsTable.format(outcome.rows()));

@@ -183,6 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
                 s.pruningPeriods(),
                 s.pruningSteps(),
                 s.prunedByStep());
+        s.shortRunNote().ifPresent(out::println);
         if (settings.targetMacs() != null) {
             out.printf(
                     "MAC budget %.2f of the dense model's MACs replaces the group sparsity target%n",

@@ -2,7 +2,9 @@ package ai.hesso.examples.demo;
 
 import ai.hesso.examples.data.FashionMnist;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The settings of one demo run: the data, the training length and HESSO's target.
@@ -184,6 +186,35 @@ public record DemoSettings(
          */
         public int prunedByStep() {
             return startPruningStep + pruningSteps;
+        }
+
+        /**
+         * Says what a run too short for the full schedule will do, before it starts: fewer than
+         * {@value DemoSettings#PRUNING_PERIODS} periods of 10 steps means fewer periods (down to
+         * one), a shorter warm-up, and a result that says little about HESSO.
+         *
+         * @return the note, empty when the run has the full schedule
+         */
+        public Optional<String> shortRunNote() {
+            int needed = 10 * PRUNING_PERIODS;
+            if (totalSteps >= needed) {
+                return Optional.empty();
+            }
+            return Optional.of(
+                    String.format(
+                            Locale.ROOT,
+                            "note: %d steps is shorter than the %d the demo's schedule is made for"
+                                    + " (a tenth of the steps to warm up, then %d pruning"
+                                    + " periods): this run warms up for %d steps and prunes the"
+                                    + " whole target in %d period(s) by step %d, so its accuracy"
+                                    + " says little about HESSO; use more images (--limit) or"
+                                    + " epochs",
+                            totalSteps,
+                            needed,
+                            PRUNING_PERIODS,
+                            startPruningStep,
+                            pruningPeriods,
+                            prunedByStep()));
         }
     }
 }

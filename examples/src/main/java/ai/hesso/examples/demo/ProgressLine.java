@@ -76,7 +76,7 @@ final class ProgressLine extends TrainingListenerAdapter implements AutoCloseabl
         if (bar != null) {
             bar.step();
             if (step % METRICS_EVERY == 0 || step == stepsPerEpoch) {
-                bar.setExtraMessage(metrics());
+                ProgressBars.say(bar, metrics());
             }
         }
     }

@@ -1,6 +1,7 @@
 package ai.hesso.examples.progress;
 
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -28,6 +29,38 @@ public final class ProgressBars {
 
     private ProgressBars() {}
 
+    /** Writes each rendered bar as a line, skipping a line equal to the one before it. */
+    private static final class DistinctLines implements Consumer<String> {
+        private final PrintWriter out;
+        private String last;
+
+        DistinctLines(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void accept(String rendered) {
+            String line = rendered.strip();
+            // the bar renders once more when it closes, usually the same as the timer's last line
+            if (!line.equals(last)) {
+                out.println(line);
+                out.flush();
+                last = line;
+            }
+        }
+    }
+
+    /**
+     * Shows a message after the bar's counts (the library writes it right after them, so it gets a
+     * leading space here).
+     *
+     * @param bar the bar
+     * @param message the message, e.g. the epoch's loss
+     */
+    public static void say(ProgressBar bar, String message) {
+        bar.setExtraMessage(" " + message);
+    }
+
     /**
      * Starts a progress bar.
      *
@@ -51,11 +84,7 @@ public final class ProgressBars {
             builder.setUpdateIntervalMillis(NON_TERMINAL_INTERVAL_MILLIS)
                     .setConsumer(
                             new DelegatingProgressBarConsumer(
-                                    line -> {
-                                        out.println(line.strip());
-                                        out.flush();
-                                    },
-                                    NON_TERMINAL_WIDTH));
+                                    new DistinctLines(out), NON_TERMINAL_WIDTH));
         }
         return builder.build();
     }

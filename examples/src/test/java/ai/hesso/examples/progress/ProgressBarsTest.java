@@ -18,7 +18,7 @@ class ProgressBarsTest {
         StringWriter text = new StringWriter();
         try (ProgressBar bar = ProgressBars.start("HESSO", 40, " steps", new PrintWriter(text))) {
             bar.stepBy(40);
-            bar.setExtraMessage("epoch 2/2 loss 0.314");
+            ProgressBars.say(bar, "epoch 2/2 loss 0.314");
         }
         String written = text.toString();
         assertFalse(written.contains("\r"), written);
@@ -26,7 +26,9 @@ class ProgressBarsTest {
         String last = lines.get(lines.size() - 1);
         assertTrue(last.startsWith("HESSO 100%"), last);
         assertTrue(last.contains("40/40"), last);
-        assertTrue(last.endsWith("epoch 2/2 loss 0.314"), last);
+        assertTrue(last.endsWith(" steps/s epoch 2/2 loss 0.314"), last);
+        // the closing render equals the timer's last one: written once
+        assertEquals(1, lines.stream().filter(l -> l.equals(last)).count(), written);
         assertEquals(last, last.strip());
     }
 }
