@@ -61,7 +61,8 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
             names = "--methods",
             paramLabel = "M",
             split = ",",
-            description = "dense,hesso,hesso-cric,oneshot-l2,iterative-l2,random,scratch")
+            description =
+                    "dense,hesso,hesso-cric,hesso-macs,oneshot-l2,iterative-l2,random,scratch")
     private List<String> methods;
 
     @Option(names = "--seeds", paramLabel = "N", split = ",", description = "e.g. 1,2,3")

@@ -40,28 +40,31 @@ class BenchAccuracyCommandTest {
         assertEquals(AccuracySettings.quick(s.dataDirectory(), Path.of("/tmp/x")), s);
         // 5000 / 128 -> 40 steps per epoch, 80 per method
         assertEquals(80, s.totalSteps());
-        // per model: dense, hesso 0.5 and 0.7, cric 0.7, oneshot, iterative, random, scratch
+        // per model: dense, hesso 0.5 and 0.7, cric 0.7, hesso-macs, oneshot, iterative, random,
+        // scratch
         List<Trial> trials = s.trials();
-        assertEquals(16, trials.size());
+        assertEquals(18, trials.size());
         assertEquals(
                 List.of(
                         new Trial("fashion-cnn", Method.DENSE, 0, 1),
                         new Trial("fashion-cnn", Method.HESSO, 0.5, 1),
                         new Trial("fashion-cnn", Method.HESSO, 0.7, 1),
                         new Trial("fashion-cnn", Method.HESSO_CRIC, 0.7, 1),
+                        new Trial("fashion-cnn", Method.HESSO_MACS, 0.7, 1),
                         new Trial("fashion-cnn", Method.ONESHOT_L2, 0.7, 1),
                         new Trial("fashion-cnn", Method.ITERATIVE_L2, 0.7, 1),
                         new Trial("fashion-cnn", Method.RANDOM, 0.7, 1),
                         new Trial("fashion-cnn", Method.SCRATCH, 0.7, 1)),
-                trials.subList(0, 8));
+                trials.subList(0, 9));
     }
 
     @Test
-    void fullRunsThreeSeedsAndTwelveTrialsPerModelAndSeed() {
+    void fullRunsThreeSeedsAndFourteenTrialsPerModelAndSeed() {
         AccuracySettings s = parse();
         assertEquals(List.of(1, 2, 3), s.seeds());
         assertEquals(10 * 469, s.totalSteps());
-        assertEquals(2 * 3 * 12, s.trials().size());
+        // dense, hesso x2, cric, then at 0.5 and 0.7: hesso-macs, three baselines, scratch
+        assertEquals(2 * 3 * 14, s.trials().size());
     }
 
     @Test
@@ -101,7 +104,9 @@ class BenchAccuracyCommandTest {
                 "--models|vgg19|hesso bench accuracy: unknown model 'vgg19'; valid: [fashion-cnn,"
                         + " resnet8]",
                 "--methods|magic|hesso bench accuracy: unknown method 'magic'; valid: dense, hesso,"
-                        + " hesso-cric, oneshot-l2, iterative-l2, random, scratch",
+                        + " hesso-cric, hesso-macs, oneshot-l2, iterative-l2, random, scratch",
+                "--methods|dense,hesso-macs|hesso bench accuracy: --methods: hesso-macs needs hesso"
+                        + " (its MAC budget is what HESSO reached)",
                 "--baseline-sparsities|0.9|hesso bench accuracy: --baseline-sparsities: 0.9 is not"
                         + " among --sparsities [0.5, 0.7] (scratch trains HESSO's architecture at"
                         + " the same target)",

@@ -176,7 +176,8 @@ public final class AccuracyBench {
             Double d = dense.get(r.model() + "|" + r.seed());
             boolean hesso =
                     r.method().equals(Method.HESSO.label())
-                            || r.method().equals(Method.HESSO_CRIC.label());
+                            || r.method().equals(Method.HESSO_CRIC.label())
+                            || r.method().equals(Method.HESSO_MACS.label());
             out.add(hesso && d != null && d > 0 ? r.withStepTimeRatio(r.seconds() / d) : r);
         }
         return out;

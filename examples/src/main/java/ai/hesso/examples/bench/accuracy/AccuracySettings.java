@@ -120,6 +120,10 @@ public record AccuracySettings(
             throw new IllegalArgumentException(
                     "--methods: scratch needs hesso (it trains the architecture HESSO found)");
         }
+        if (methods.contains(Method.HESSO_MACS) && !methods.contains(Method.HESSO)) {
+            throw new IllegalArgumentException(
+                    "--methods: hesso-macs needs hesso (its MAC budget is what HESSO reached)");
+        }
         // the fields are assigned after this constructor body: compute from the parameters
         int total = epochs * ((trainLimit + batchSize - 1) / batchSize);
         if (total < 10 * PRUNING_PERIODS) {
@@ -217,8 +221,9 @@ public record AccuracySettings(
 
     /**
      * Returns the trials in the order they run: per model and seed, dense, HESSO at each target
-     * (lowest first), CRIC, then the baselines and scratch at each of their targets. Scratch
-     * follows HESSO at its target, whose architecture it trains.
+     * (lowest first), CRIC, then HESSO with a MAC budget, the baselines and scratch at each of
+     * their targets. Scratch and the MAC budget follow HESSO at their target, whose architecture
+     * and MACs they take.
      *
      * @return the trials
      */
@@ -232,6 +237,7 @@ public record AccuracySettings(
                 for (double s : sorted(baselineSparsities)) {
                     for (Method m :
                             List.of(
+                                    Method.HESSO_MACS,
                                     Method.ONESHOT_L2,
                                     Method.ITERATIVE_L2,
                                     Method.RANDOM,

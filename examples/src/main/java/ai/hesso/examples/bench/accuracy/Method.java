@@ -15,6 +15,12 @@ public enum Method {
     /** HESSO-SGD with CRIC's corrective cycles in place of the periods. */
     HESSO_CRIC("hesso-cric"),
     /**
+     * HESSO-SGD with a MAC budget ({@code optTargetMacs}) in place of the group sparsity: the
+     * budget is the compact MACs fraction that {@link #HESSO} reached at the same target, model and
+     * seed, so the two rows cost the same and differ in which channels they keep.
+     */
+    HESSO_MACS("hesso-macs"),
+    /**
      * DJL's SGD; the lowest group-L2 channels removed in one shot where HESSO's periods end, then
      * fine-tuned with the removed rows kept zero (Torch-Pruning's default pipeline).
      */

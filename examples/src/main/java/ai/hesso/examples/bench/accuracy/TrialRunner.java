@@ -59,8 +59,9 @@ import java.util.function.LongConsumer;
  * smaller network. They prune in HESSO's window: one-shot and random after its last period ends,
  * iterative in five removals over its periods.
  *
- * <p>Scratch needs HESSO's removal at the same model, seed and target, so this runner remembers
- * each HESSO trial's removal; run HESSO first ({@link AccuracySettings#trials()} does).
+ * <p>Scratch needs HESSO's removal at the same model, seed and target, and HESSO with a MAC budget
+ * needs the compact MACs fraction it reached, so this runner remembers both for each HESSO trial;
+ * run HESSO first ({@link AccuracySettings#trials()} does).
  */
 public final class TrialRunner {
 
@@ -109,6 +110,7 @@ public final class TrialRunner {
     private final TestImages test;
     private final LongConsumer progress;
     private final Map<String, Map<String, int[]>> hessoRemovals = new HashMap<>();
+    private final Map<String, Double> hessoMacFractions = new HashMap<>();
     private final Map<String, ModelCost> denseCosts = new HashMap<>();
     private Inspector inspector = (t, b, r, m, c) -> {};
 
@@ -168,7 +170,7 @@ public final class TrialRunner {
                     trained = train(trial, model, sgd(), null, g -> () -> {});
                     removed = Map.of();
                 }
-                case HESSO, HESSO_CRIC -> {
+                case HESSO, HESSO_CRIC, HESSO_MACS -> {
                     try (HessoOptimizer hesso = hesso(trial, block)) {
                         trained = train(trial, model, hesso, hesso, g -> () -> {});
                         removed = hesso.driver().prunedChannels();
@@ -215,15 +217,20 @@ public final class TrialRunner {
             }
             Groups g = trained.groups();
             int zero = ChannelSelection.zeroChannels(block, g.report()).count();
-            return evaluate(
-                    trial,
-                    block,
-                    g.report(),
-                    removed,
-                    g.channels(),
-                    g.target(trial),
-                    zero,
-                    trained.seconds());
+            ResultRow row =
+                    evaluate(
+                            trial,
+                            block,
+                            g.report(),
+                            removed,
+                            g.channels(),
+                            g.target(trial),
+                            zero,
+                            trained.seconds());
+            if (trial.method() == Method.HESSO) {
+                hessoMacFractions.put(key(trial), (double) row.flops() / row.denseFlops());
+            }
+            return row;
         }
     }
 
@@ -387,8 +394,20 @@ public final class TrialRunner {
 
     private HessoOptimizer hesso(Trial trial, Block block) {
         int total = settings.totalSteps();
-        HessoSettings.Builder pruning =
-                HessoSettings.builder().optTargetGroupSparsity(trial.sparsity());
+        HessoSettings.Builder pruning = HessoSettings.builder();
+        if (trial.method() == Method.HESSO_MACS) {
+            Double fraction = hessoMacFractions.get(key(trial));
+            if (fraction == null) {
+                throw new IllegalStateException(
+                        "hesso-macs needs the MACs HESSO reached for "
+                                + trial.label()
+                                + ": run the hesso trial with the same model, seed and target"
+                                + " first");
+            }
+            pruning.optTargetMacs(fraction);
+        } else {
+            pruning.optTargetGroupSparsity(trial.sparsity());
+        }
         if (trial.method() == Method.HESSO_CRIC) {
             // CRIC replaces the periods: snapshot where HESSO's warm-up ends, three short cycles,
             // then a hybrid projection as long as the warm-up

@@ -49,6 +49,7 @@ class AccuracyBenchIT {
                     "dense",
                     "hesso",
                     "hesso-cric",
+                    "hesso-macs",
                     "oneshot-l2",
                     "iterative-l2",
                     "random",
@@ -91,8 +92,8 @@ class AccuracyBenchIT {
                                 (trial, trained, report, removed, compact) ->
                                         seen.add(inspect(trial, trained, report, removed, compact)))
                         .run();
-        assertEquals(7, outcome.rows().size());
-        assertEquals(7L * 50, steps[0]);
+        assertEquals(8, outcome.rows().size());
+        assertEquals(8L * 50, steps[0]);
 
         // every pruned model: the zero channels in the arrays are exactly the method's removal;
         // the baselines and periodic HESSO hit K = floor(N * 0.7) exactly; CRIC's vote may give
@@ -108,6 +109,11 @@ class AccuracyBenchIT {
                     // trained compact: no zero channels, and the architecture lacks HESSO's K
                     assertEquals(0, s.zeroInArrays(), label);
                     assertEquals(n - k, s.compactChannels(), label);
+                }
+                case HESSO_MACS -> {
+                    // a MAC budget, not a channel count: the removal is what the arrays show
+                    assertEquals(s.removedCount(), s.zeroInArrays(), label);
+                    assertEquals(n - s.zeroInArrays(), s.compactChannels(), label);
                 }
                 case HESSO_CRIC -> {
                     assertEquals(s.removedCount(), s.zeroInArrays(), label);
@@ -126,7 +132,7 @@ class AccuracyBenchIT {
 
         JsonArray rows =
                 JsonParser.parseString(Files.readString(outcome.results())).getAsJsonArray();
-        assertEquals(7, rows.size());
+        assertEquals(8, rows.size());
         for (JsonElement e : rows) {
             JsonObject r = e.getAsJsonObject();
             String method = r.get("method").getAsString();
@@ -154,18 +160,31 @@ class AccuracyBenchIT {
             long flops = r.get("flops").getAsLong();
             long denseFlops = r.get("denseFlops").getAsLong();
             assertTrue(method.equals("dense") ? flops == denseFlops : flops < denseFlops, method);
-            boolean hesso = method.equals("hesso") || method.equals("hesso-cric");
+            boolean hesso =
+                    method.equals("hesso")
+                            || method.equals("hesso-cric")
+                            || method.equals("hesso-macs");
             assertEquals(hesso, r.has("stepTimeRatio"), method);
-            if (!method.equals("dense") && !method.equals("hesso-cric")) {
+            if (!method.equals("dense")
+                    && !method.equals("hesso-cric")
+                    && !method.equals("hesso-macs")) {
                 assertEquals(
                         r.get("targetChannels").getAsInt(), r.get("removedChannels").getAsInt());
             }
         }
-        // scratch trains exactly HESSO's architecture
+        // scratch trains exactly HESSO's architecture; the MAC budget costs at most what HESSO's
+        // compact model costs
         Map<String, Long> hessoParams = new HashMap<>();
+        Map<String, Long> hessoMacs = new HashMap<>();
         for (ResultRow r : outcome.rows()) {
             if (r.method().equals("hesso")) {
                 hessoParams.put(r.model(), r.params());
+                hessoMacs.put(r.model(), r.flops());
+            }
+        }
+        for (ResultRow r : outcome.rows()) {
+            if (r.method().equals("hesso-macs")) {
+                assertTrue(r.flops() <= hessoMacs.get(r.model()), r.flops() + " MACs");
             }
         }
         for (ResultRow r : outcome.rows()) {
