@@ -2,11 +2,14 @@ package ai.hesso.examples;
 
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.Phase;
+import ai.hesso.core.variant.Variant;
 import ai.hesso.examples.bench.BenchSettings;
 import ai.hesso.examples.bench.StepBench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,19 +20,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hesso bench}: the training-step time of HESSO-Adam against DJL's Adam on the demo CNN and
- * the same batches, measured side by side in one run ({@link StepBench}), printed as median
- * milliseconds per step and ratios against DJL Adam with the targets ({@value
- * BenchSettings#TARGET_OUTSIDE} outside pruning periods, {@value BenchSettings#TARGET_PRUNING}
- * during them) and PASS or FAIL. Its subcommand {@code hesso bench inference} ({@link
- * BenchInferenceCommand}) times inference of a compact model against the zeroed one.
+ * {@code hesso bench}: the training-step time of each HESSO variant (SGD with momentum, Adam,
+ * AdamW) against the matching DJL optimizer on the same model and batches, measured side by side in
+ * one run ({@link StepBench}), printed as median milliseconds per step and ratios with the targets
+ * ({@value BenchSettings#TARGET_OUTSIDE} outside pruning periods, {@value
+ * BenchSettings#TARGET_PRUNING} during them) and PASS or FAIL, and the bytes of each optimizer's
+ * state. Its subcommands {@code hesso bench accuracy} ({@link BenchAccuracyCommand}) and {@code
+ * hesso bench inference} ({@link BenchInferenceCommand}) compare pruning methods and time inference
+ * of a compact model against the zeroed one.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         subcommands = {BenchAccuracyCommand.class, BenchInferenceCommand.class},
         description = {
-            "Time HESSO-Adam training steps against DJL's Adam on the same batches.",
+            "Time HESSO-SGD, -Adam and -AdamW training steps against DJL's Sgd, Adam and AdamW on"
+                    + " the same batches, and compare their state's bytes.",
             "'hesso bench accuracy': HESSO against dense and the pruning baselines on Fashion-MNIST.",
             "'hesso bench inference' times the compact demo CNN against the zeroed one."
         })
@@ -82,6 +88,26 @@ public final class BenchCommand implements Callable<Integer> {
             description = "seed of the weights and synthetic data (default: ${DEFAULT-VALUE})")
     private int seed;
 
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            defaultValue = BenchSettings.FASHION_CNN,
+            description =
+                    "fashion-cnn (41 thousand parameters) or resnet50 (DJL's ResNetV1-50 on 28x28"
+                            + " images, 23.5 million; use a small --batch-size) (default:"
+                            + " ${DEFAULT-VALUE})")
+    private String model;
+
+    @Option(
+            names = "--variants",
+            paramLabel = "V",
+            split = ",",
+            defaultValue = "sgd,adam,adamw",
+            description =
+                    "HESSO variants, each against its DJL optimizer: sgd (Sgd, momentum 0.9), adam"
+                            + " (Adam), adamw (AdamW) (default: ${DEFAULT-VALUE})")
+    private List<String> variants;
+
     @Spec private CommandSpec spec;
 
     /** Creates the command; picocli fills the options. */
@@ -95,7 +121,27 @@ public final class BenchCommand implements Callable<Integer> {
      */
     public BenchSettings settings() {
         return new BenchSettings(
-                data.directory(), synthetic, steps, warmup, block, batchSize, batches, seed);
+                data.directory(),
+                synthetic,
+                steps,
+                warmup,
+                block,
+                batchSize,
+                batches,
+                seed,
+                model,
+                variants.stream().map(BenchCommand::variant).toList());
+    }
+
+    private static Variant variant(String name) {
+        return switch (name) {
+            case "sgd" -> Variant.SGD;
+            case "adam" -> Variant.ADAM;
+            case "adamw" -> Variant.ADAMW;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--variants: unknown variant '" + name + "'; valid: sgd, adam, adamw");
+        };
     }
 
     /**
@@ -118,20 +164,41 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
-                "fashion-cnn, batch %d of %s, %d warm-up + %d timed steps per optimizer in"
-                        + " alternating blocks of %d, each HESSO step paired with DJL's on the same"
-                        + " batch (ratio = median of paired ratios); Adam lr %s%n",
+                "%s, batch %d of %s, %d warm-up + %d timed steps per optimizer in alternating"
+                        + " blocks of %d, each HESSO step paired with DJL's on the same batch (ratio"
+                        + " = median of paired ratios); SGD lr %s momentum %s, Adam and AdamW lr %s,"
+                        + " AdamW weight decay %s%n",
+                settings.model(),
                 settings.batchSize(),
                 settings.synthetic() ? "synthetic images" : "Fashion-MNIST",
                 settings.warmupSteps(),
                 settings.steps(),
                 settings.blockSteps(),
-                BenchSettings.LEARNING_RATE);
+                BenchSettings.SGD_LEARNING_RATE,
+                BenchSettings.SGD_MOMENTUM,
+                BenchSettings.LEARNING_RATE,
+                BenchSettings.ADAMW_WEIGHT_DECAY);
         out.flush();
-        StepBench.Result r = new StepBench(settings).run();
+        Map<Variant, StepBench.Result> results = new StepBench(settings).run();
+        boolean pass = true;
+        for (Map.Entry<Variant, StepBench.Result> e : results.entrySet()) {
+            pass &= print(out, e.getKey(), e.getValue());
+        }
+        out.flush();
+        return pass ? 0 : 1;
+    }
+
+    /** Prints one variant's ratios, phases and state sizes; returns whether both ratios pass. */
+    private static boolean print(PrintWriter out, Variant variant, StepBench.Result r) {
+        String[] names =
+                switch (variant) {
+                    case SGD -> new String[] {"HESSO-SGD", "DJL Sgd"};
+                    case ADAM -> new String[] {"HESSO-Adam", "DJL Adam"};
+                    case ADAMW -> new String[] {"HESSO-AdamW", "DJL AdamW"};
+                };
         out.printf(
                 "%-36s %6s %9s %9s %7s %8s%n",
-                "HESSO-Adam vs DJL Adam", "steps", "HESSO ms", "DJL ms", "ratio", "target");
+                names[0] + " vs " + names[1], "steps", "HESSO ms", "DJL ms", "ratio", "target");
         boolean outside =
                 row(
                         out,
@@ -156,8 +223,13 @@ public final class BenchCommand implements Callable<Integer> {
                     StepBench.Result.median(r.djlTimes(one)),
                     r.ratio(one));
         }
-        out.flush();
-        return outside && pruning ? 0 : 1;
+        out.printf(
+                "%-36s %,d bytes HESSO, %,d bytes DJL (x%.2f)%n",
+                "optimizer state after the run",
+                r.hessoStateBytes(),
+                r.djlStateBytes(),
+                (double) r.hessoStateBytes() / r.djlStateBytes());
+        return outside && pruning;
     }
 
     private static boolean row(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hesso.core.variant.Variant;
 import ai.hesso.examples.bench.BenchSettings;
 import ai.hesso.examples.bench.InferenceBenchSettings;
 import ai.hesso.examples.demo.DemoSettings;
@@ -140,7 +141,9 @@ class CommandOptionsTest {
                         10,
                         128,
                         20,
-                        42),
+                        42,
+                        "fashion-cnn",
+                        List.of(Variant.SGD, Variant.ADAM, Variant.ADAMW)),
                 s);
         // warm-up ends a third into the timed steps, pruning fills the second third
         assertEquals(120, s.startPruningStep());
@@ -156,6 +159,9 @@ class CommandOptionsTest {
                 "--block|0|hesso bench: --block must be in [1, 300], got 0",
                 "--batch-size|0|hesso bench: --batch-size must be at least 1, got 0",
                 "--batches|0|hesso bench: --batches must be at least 1, got 0",
+                "--model|vgg|hesso bench: --model must be one of [fashion-cnn, resnet50], got 'vgg'",
+                "--variants|rmsprop|hesso bench: --variants: unknown variant 'rmsprop'; valid: sgd,"
+                        + " adam, adamw",
             })
     void benchRejectsABadValueInOneLine(String option, String value, String message) {
         assertEquals(2, run("bench", "--synthetic", option, value));

@@ -190,6 +190,19 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
+     * Returns the bytes of the optimizer's state on the engine, for memory planning: the momentum
+     * buffer (SGD) or Adam's two moments, one scalar per trainable scalar each; the 0/1 masks and
+     * multipliers of the prunable groups while channels are redundant or pruned; CRIC's snapshot of
+     * the parameters during its probes and cycles. Arrays made and freed within a step are not
+     * counted.
+     *
+     * @return the bytes, 0 before the first update
+     */
+    public long stateBytes() {
+        return run == null ? 0 : run.stateBytes();
+    }
+
+    /**
      * Returns the current metrics; empty counts before the first step.
      *
      * @return the metrics

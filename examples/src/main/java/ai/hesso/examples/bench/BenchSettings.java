@@ -1,6 +1,8 @@
 package ai.hesso.examples.bench;
 
+import ai.hesso.core.variant.Variant;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +21,8 @@ import java.util.Objects;
  * @param batchSize images per step, at least 1
  * @param distinctBatches how many different batches are cycled through, at least 1
  * @param seed the seed of the weights (and of synthetic data)
+ * @param model the model timed: {@value #FASHION_CNN} or {@value #RESNET50}
+ * @param variants the update variants, each HESSO variant paired with its DJL optimizer, in order
  */
 public record BenchSettings(
         Path dataDirectory,
@@ -28,12 +32,35 @@ public record BenchSettings(
         int blockSteps,
         int batchSize,
         int distinctBatches,
-        int seed) {
+        int seed,
+        String model,
+        List<Variant> variants) {
+
+    /** The demo's CNN, about 41 thousand parameters. */
+    public static final String FASHION_CNN = "fashion-cnn";
+
+    /**
+     * DJL's {@code ResNetV1} with 50 layers on 28x28 inputs, about 23.5 million parameters: the
+     * scale check, where the optimizer's share of a step is the largest for a small input.
+     */
+    public static final String RESNET50 = "resnet50";
+
+    /** The models {@code --model} accepts. */
+    public static final List<String> MODELS = List.of(FASHION_CNN, RESNET50);
+
+    /** The learning rate of SGD (both optimizers, momentum {@value #SGD_MOMENTUM}). */
+    public static final float SGD_LEARNING_RATE = 0.01f;
+
+    /** The momentum of SGD. */
+    public static final float SGD_MOMENTUM = 0.9f;
+
+    /** The decoupled weight decay of both AdamWs. */
+    public static final float ADAMW_WEIGHT_DECAY = 1e-4f;
 
     /** The number of HESSO pruning periods. */
     public static final int PRUNING_PERIODS = 5;
 
-    /** The learning rate of both Adams. */
+    /** The learning rate of both Adams and both AdamWs. */
     public static final float LEARNING_RATE = 1e-3f;
 
     /** The target ratio of HESSO's median step time to DJL Adam's during pruning periods. */
@@ -53,10 +80,22 @@ public record BenchSettings(
      * @param batchSize the batch size
      * @param distinctBatches the distinct batches
      * @param seed the seed
+     * @param model the model
+     * @param variants the variants
      * @throws IllegalArgumentException naming the bad value and the valid range
      */
     public BenchSettings {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(model, "model");
+        if (!MODELS.contains(model)) {
+            throw new IllegalArgumentException(
+                    "--model must be one of " + MODELS + ", got '" + model + "'");
+        }
+        if (variants == null || variants.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--variants must name at least one of sgd, adam, adamw");
+        }
+        variants = List.copyOf(variants.stream().distinct().toList());
         if (steps < 30) {
             throw new IllegalArgumentException("--steps must be at least 30, got " + steps);
         }

@@ -1,11 +1,13 @@
 package ai.hesso.examples.bench;
 
+import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
@@ -25,17 +27,23 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Times training steps (forward, loss, backward, optimizer update) of {@link
- * BuiltinModels#fashionCnn()} under DJL's Adam and under HESSO-Adam, on the same batches, in
- * alternating blocks so that both see the same machine load. Each HESSO step is paired with the DJL
- * step on the same batch in the neighbouring block, and sorted by the phase of the step: inside a
- * pruning period, or outside (warm-up and after pruning).
+ * Times training steps (forward, loss, backward, optimizer update) of a model under a DJL optimizer
+ * and under the matching HESSO variant (HESSO-SGD against DJL's {@code Sgd} with the same momentum,
+ * HESSO-Adam against {@code Adam}, HESSO-AdamW against {@code AdamW} with the same decoupled weight
+ * decay), on the same batches, in alternating blocks so that both see the same machine load. Each
+ * HESSO step is paired with the DJL step on the same batch in the neighbouring block, and sorted by
+ * the phase of the step: inside a pruning period, or outside (warm-up and after pruning).
+ *
+ * <p>It also measures each optimizer's state in bytes after the run, from the arrays each one
+ * holds: HESSO's engine state ({@link HessoOptimizer#stateBytes()}) and the arrays in the DJL
+ * optimizer's state maps ({@link DjlOptimizerState}).
  */
 public final class StepBench {
 
@@ -55,16 +63,24 @@ public final class StepBench {
      * on the same batch and in the same pair of blocks as the {@code i}-th DJL step listed with it,
      * so slow drifts of the machine's load cancel out of their ratio.
      *
-     * @param hesso HESSO-Adam's step times by the phase of the step
-     * @param djl DJL Adam's step times paired with them, by the same phase
+     * @param hesso HESSO's step times by the phase of the step
+     * @param djl the DJL optimizer's step times paired with them, by the same phase
+     * @param hessoStateBytes the bytes of HESSO's state arrays after the run
+     * @param djlStateBytes the bytes of the DJL optimizer's state arrays after the run
      */
-    public record Result(Map<Phase, double[]> hesso, Map<Phase, double[]> djl) {
+    public record Result(
+            Map<Phase, double[]> hesso,
+            Map<Phase, double[]> djl,
+            long hessoStateBytes,
+            long djlStateBytes) {
 
         /**
          * Copies the maps.
          *
          * @param hesso HESSO's step times by phase
          * @param djl the paired DJL step times by phase
+         * @param hessoStateBytes HESSO's state bytes
+         * @param djlStateBytes the DJL optimizer's state bytes
          */
         public Result {
             hesso = Collections.unmodifiableMap(new EnumMap<>(hesso));
@@ -132,52 +148,63 @@ public final class StepBench {
     }
 
     /**
-     * Runs the benchmark: blocks of DJL and HESSO steps on the same batches, alternating which
-     * optimizer goes first, each HESSO step paired with the DJL step on the same batch.
+     * Runs the benchmark for every variant of the settings, one after the other.
      *
-     * @return the paired step times
+     * @return the paired step times and state sizes, by variant in the settings' order
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      */
-    public Result run() throws IOException, TranslateException {
+    public Map<Variant, Result> run() throws IOException, TranslateException {
+        Map<Variant, Result> results = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             List<NDList> batches = batches(manager);
-            Shape input = batches.get(0).get(0).getShape();
-            try (Harness djl = new Harness(input, b -> adam());
-                    Harness hesso = new Harness(input, this::hessoAdam)) {
-                HessoOptimizer h = (HessoOptimizer) hesso.optimizer;
-                for (int k = 0; k < settings.warmupSteps(); k++) {
-                    djl.step(batches.get(k % batches.size()));
-                    hesso.step(batches.get(k % batches.size()));
-                }
-                Map<Phase, List<Double>> hessoTimes = new EnumMap<>(Phase.class);
-                Map<Phase, List<Double>> djlTimes = new EnumMap<>(Phase.class);
-                int k = settings.warmupSteps();
-                boolean djlFirst = true;
-                for (int done = 0; done < settings.steps(); done += settings.blockSteps()) {
-                    int n = Math.min(settings.blockSteps(), settings.steps() - done);
-                    double[] djlBlock = djlFirst ? block(djl, batches, k, n) : null;
-                    double[] hessoBlock = new double[n];
-                    Phase[] phases = new Phase[n];
-                    for (int i = 0; i < n; i++) {
-                        hessoBlock[i] = hesso.step(batches.get((k + i) % batches.size()));
-                        phases[i] = h.metrics().phase();
-                    }
-                    if (!djlFirst) {
-                        djlBlock = block(djl, batches, k, n);
-                    }
-                    for (int i = 0; i < n; i++) {
-                        hessoTimes
-                                .computeIfAbsent(phases[i], p -> new ArrayList<>())
-                                .add(hessoBlock[i]);
-                        djlTimes.computeIfAbsent(phases[i], p -> new ArrayList<>())
-                                .add(djlBlock[i]);
-                    }
-                    djlFirst = !djlFirst;
-                    k += n;
-                }
-                return new Result(arrays(hessoTimes), arrays(djlTimes));
+            for (Variant variant : settings.variants()) {
+                results.put(variant, run(variant, batches));
             }
+        }
+        return results;
+    }
+
+    /**
+     * Runs one variant: blocks of DJL and HESSO steps on the same batches, alternating which
+     * optimizer goes first, each HESSO step paired with the DJL step on the same batch.
+     */
+    private Result run(Variant variant, List<NDList> batches) {
+        Shape input = batches.get(0).get(0).getShape();
+        try (Harness djl = new Harness(input, b -> djlOptimizer(variant));
+                Harness hesso = new Harness(input, b -> hessoOptimizer(variant, b))) {
+            HessoOptimizer h = (HessoOptimizer) hesso.optimizer;
+            for (int k = 0; k < settings.warmupSteps(); k++) {
+                djl.step(batches.get(k % batches.size()));
+                hesso.step(batches.get(k % batches.size()));
+            }
+            Map<Phase, List<Double>> hessoTimes = new EnumMap<>(Phase.class);
+            Map<Phase, List<Double>> djlTimes = new EnumMap<>(Phase.class);
+            int k = settings.warmupSteps();
+            boolean djlFirst = true;
+            for (int done = 0; done < settings.steps(); done += settings.blockSteps()) {
+                int n = Math.min(settings.blockSteps(), settings.steps() - done);
+                double[] djlBlock = djlFirst ? block(djl, batches, k, n) : null;
+                double[] hessoBlock = new double[n];
+                Phase[] phases = new Phase[n];
+                for (int i = 0; i < n; i++) {
+                    hessoBlock[i] = hesso.step(batches.get((k + i) % batches.size()));
+                    phases[i] = h.metrics().phase();
+                }
+                if (!djlFirst) {
+                    djlBlock = block(djl, batches, k, n);
+                }
+                for (int i = 0; i < n; i++) {
+                    hessoTimes
+                            .computeIfAbsent(phases[i], p -> new ArrayList<>())
+                            .add(hessoBlock[i]);
+                    djlTimes.computeIfAbsent(phases[i], p -> new ArrayList<>()).add(djlBlock[i]);
+                }
+                djlFirst = !djlFirst;
+                k += n;
+            }
+            return new Result(
+                    arrays(hessoTimes), arrays(djlTimes), hesso.stateBytes(), djl.stateBytes());
         }
     }
 
@@ -199,17 +226,43 @@ public final class StepBench {
         return list.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static Optimizer adam() {
-        return Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
-                .build();
+    /** The DJL optimizer a HESSO variant is compared with, with the same hyper-parameters. */
+    private static Optimizer djlOptimizer(Variant variant) {
+        return switch (variant) {
+            case SGD ->
+                    Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(BenchSettings.SGD_LEARNING_RATE))
+                            .optMomentum(BenchSettings.SGD_MOMENTUM)
+                            .build();
+            case ADAM ->
+                    Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
+                            .build();
+            case ADAMW ->
+                    Optimizer.adamW()
+                            .optLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
+                            .optWeightDecays(BenchSettings.ADAMW_WEIGHT_DECAY)
+                            .build();
+        };
     }
 
-    private Optimizer hessoAdam(ai.djl.nn.Block block) {
+    private Optimizer hessoOptimizer(Variant variant, Block block) {
+        VariantSettings update =
+                switch (variant) {
+                    case SGD -> VariantSettings.sgd(BenchSettings.SGD_MOMENTUM, 0, 0);
+                    case ADAM -> VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0);
+                    case ADAMW ->
+                            VariantSettings.adam(
+                                    Variant.ADAMW, 0.9, 0.999, BenchSettings.ADAMW_WEIGHT_DECAY);
+                };
+        float learningRate =
+                variant == Variant.SGD
+                        ? BenchSettings.SGD_LEARNING_RATE
+                        : BenchSettings.LEARNING_RATE;
         return Hesso.builder()
-                .setLearningRateTracker(Tracker.fixed(BenchSettings.LEARNING_RATE))
+                .setLearningRateTracker(Tracker.fixed(learningRate))
                 .setBlock(block)
-                .optVariant(VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0))
+                .optVariant(update)
                 .setPruning(
                         HessoSettings.builder()
                                 .optTargetGroupSparsity(0.5)
@@ -218,6 +271,18 @@ public final class StepBench {
                                 .optPruningPeriods(BenchSettings.PRUNING_PERIODS)
                                 .build())
                 .build();
+    }
+
+    /** A fresh, uninitialized block of the settings' model. */
+    private Block model() {
+        if (settings.model().equals(BenchSettings.RESNET50)) {
+            return ResNetV1.builder()
+                    .setNumLayers(50)
+                    .setOutSize(FashionMnist.CLASSES)
+                    .setImageShape(new Shape(1, FashionMnist.IMAGE_SIZE, FashionMnist.IMAGE_SIZE))
+                    .build();
+        }
+        return BuiltinModels.fashionCnn();
     }
 
     private List<NDList> batches(NDManager manager) throws IOException, TranslateException {
@@ -258,17 +323,27 @@ public final class StepBench {
         return batches;
     }
 
-    /** The shared seeded trainer on a fresh {@link BuiltinModels#fashionCnn()}, timed per step. */
+    /** The shared seeded trainer on a fresh block of the model, timed per step. */
     private final class Harness implements AutoCloseable {
         private final SeededTrainer run;
         private final Optimizer optimizer;
 
-        Harness(Shape input, Function<ai.djl.nn.Block, Optimizer> factory) {
-            run = new SeededTrainer(BuiltinModels.fashionCnn(), input, settings.seed(), factory);
+        Harness(Shape input, Function<Block, Optimizer> factory) {
+            run = new SeededTrainer(model(), input, settings.seed(), factory);
             optimizer = run.optimizer();
             if (optimizer instanceof HessoOptimizer hesso) {
                 run.setLossSink(hesso::setLoss);
             }
+        }
+
+        /**
+         * The bytes of the optimizer's state: HESSO's from its engine state ({@link
+         * HessoOptimizer#stateBytes()}), DJL's from its state maps ({@link DjlOptimizerState}).
+         */
+        long stateBytes() {
+            return optimizer instanceof HessoOptimizer hesso
+                    ? hesso.stateBytes()
+                    : DjlOptimizerState.bytes(optimizer);
         }
 
         /** Runs one training step and returns its wall time in milliseconds. */

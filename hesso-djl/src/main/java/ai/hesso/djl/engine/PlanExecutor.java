@@ -472,6 +472,21 @@ public final class PlanExecutor implements AutoCloseable {
         return stateManager.getManagedArrays().size();
     }
 
+    /**
+     * Returns the bytes of the state arrays on the engine: momentum or Adam's moments, masks and
+     * multipliers, CRIC's snapshot, the saved forward state; the arrays of a step are freed before
+     * it returns and are not counted.
+     *
+     * @return the sum over the state's arrays of their element count times element size
+     */
+    public long stateBytes() {
+        long bytes = 0;
+        for (NDArray array : stateManager.getManagedArrays()) {
+            bytes += array.size() * array.getDataType().getNumOfBytes();
+        }
+        return bytes;
+    }
+
     /** Frees the engine state (moments, masks, snapshots). */
     @Override
     public void close() {
