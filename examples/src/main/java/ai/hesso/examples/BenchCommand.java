@@ -93,9 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = BenchSettings.FASHION_CNN,
             description =
-                    "fashion-cnn (41 thousand parameters) or resnet50 (DJL's ResNetV1-50 on 28x28"
-                            + " images, 23.5 million; use a small --batch-size) (default:"
-                            + " ${DEFAULT-VALUE})")
+                    "fashion-cnn (41 thousand parameters) or resnet50 (DJL's ResNetV1-50, 23.5"
+                            + " million, on --synthetic 32x32 images; use a small --batch-size)"
+                            + " (default: ${DEFAULT-VALUE})")
     private String model;
 
     @Option(

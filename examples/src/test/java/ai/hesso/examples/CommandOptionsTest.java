@@ -170,6 +170,16 @@ class CommandOptionsTest {
     }
 
     @Test
+    void benchResnet50NeedsSyntheticImages() {
+        assertEquals(2, run("bench", "--model", "resnet50"));
+        assertEquals(
+                "hesso bench: --model resnet50 needs --synthetic: its ImageNet widths need inputs"
+                        + " larger than Fashion-MNIST's 28x28, so it runs on seeded random 32x32"
+                        + " images",
+                err.toString().strip());
+    }
+
+    @Test
     void benchInferenceDefaults() {
         BenchInferenceCommand command = new BenchInferenceCommand();
         new CommandLine(command).parseArgs();

@@ -279,7 +279,7 @@ public final class StepBench {
             return ResNetV1.builder()
                     .setNumLayers(50)
                     .setOutSize(FashionMnist.CLASSES)
-                    .setImageShape(new Shape(1, FashionMnist.IMAGE_SIZE, FashionMnist.IMAGE_SIZE))
+                    .setImageShape(new Shape(1, settings.imageSize(), settings.imageSize()))
                     .build();
         }
         return BuiltinModels.fashionCnn();
@@ -288,7 +288,7 @@ public final class StepBench {
     private List<NDList> batches(NDManager manager) throws IOException, TranslateException {
         List<NDList> batches = new ArrayList<>();
         int b = settings.batchSize();
-        int size = FashionMnist.IMAGE_SIZE;
+        int size = settings.imageSize();
         if (settings.synthetic()) {
             Engine.getInstance().setRandomSeed(settings.seed());
             for (int i = 0; i < settings.distinctBatches(); i++) {
