@@ -196,9 +196,12 @@ final class DirectionState {
             return g;
         }
         double mu = settings.momentum();
-        NDArray fresh = g.mul(1 - settings.dampening());
+        // without dampening, g * 1 == g exactly: skip a pass over the tensor and its allocation
+        NDArray fresh = settings.dampening() == 0 ? g : g.mul(1 - settings.dampening());
         NDArray buffer = Aliases.on(first, temp);
-        return commit ? buffer.muli(mu).addi(fresh) : fresh.addi(buffer.mul(mu));
+        // fresh may be the gradient itself: only ever read it (a + b == b + a exactly, so the
+        // preview's order of the two terms does not change its bits)
+        return commit ? buffer.muli(mu).addi(fresh) : buffer.mul(mu).addi(fresh);
     }
 
     private NDArray adam(NDArray g, boolean commit, NDManager temp) {
