@@ -7,22 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
-import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
-import ai.hesso.djl.checkpoint.HessoCheckpointListener;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
-import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,13 +121,13 @@ class HessoResumeIT {
 
     @Test
     void resumeFallsBackToThePreviousWholeCheckpoint() throws Exception {
-        fit(dir, 2, 4);
+        ResumeFit.fit(dir, 2, 4);
         Path latest = dir.resolve("mlp-0002.hesso");
         byte[] whole = Files.readAllBytes(latest);
         Files.write(latest, Arrays.copyOf(whole, whole.length - 7));
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(TinyModels.mlp(6, 16, 3));
-            HessoOptimizer hesso = optimizer(model, 4);
+            HessoOptimizer hesso = ResumeFit.optimizer(model, 4);
             assertEquals(1, HessoCheckpoints.resume(model, hesso, dir));
             assertEquals(1, hesso.resumedEpoch());
             assertEquals(10, hesso.checkpoint().step());
@@ -151,7 +142,9 @@ class HessoResumeIT {
             IOException e =
                     assertThrows(
                             IOException.class,
-                            () -> HessoCheckpoints.resume(model, optimizer(model, 4), dir));
+                            () ->
+                                    HessoCheckpoints.resume(
+                                            model, ResumeFit.optimizer(model, 4), dir));
             assertTrue(
                     e.getMessage().startsWith("no whole checkpoint of mlp in " + dir),
                     e.getMessage());
@@ -192,11 +185,33 @@ class HessoResumeIT {
     }
 
     @Test
+    void aRunResumedInANewProcessEndsBitForBitLikeTheUninterruptedOne() throws Exception {
+        Map<String, byte[]> whole = ResumeFit.fit(dir.resolve("whole"), 4, 4);
+        Path interrupted = dir.resolve("parts");
+        // stopped after epoch 2 of 4 (step 20 of 40), resumed by another JVM
+        ResumeFit.fit(interrupted, 2, 4);
+        Path out = dir.resolve("resumed.bin");
+        ChildJvm.run(
+                ResumeFit.class,
+                dir.resolve("child.log"),
+                interrupted.toString(),
+                "4",
+                "4",
+                out.toString());
+        Map<String, byte[]> resumed = ResumeFit.read(out);
+        assertEquals(whole.keySet(), resumed.keySet());
+        for (String name : whole.keySet()) {
+            assertArrayEquals(whole.get(name), resumed.get(name), name);
+        }
+        assertTrue(Files.exists(interrupted.resolve("mlp-0004.hesso")));
+    }
+
+    @Test
     void easyTrainResumesInOneCallWithTheCheckpointListener() throws Exception {
         Path uninterrupted = dir.resolve("whole");
         Path interrupted = dir.resolve("parts");
-        Map<String, byte[]> whole = fit(uninterrupted, 4, 4);
-        fit(interrupted, 2, 4);
+        Map<String, byte[]> whole = ResumeFit.fit(uninterrupted, 4, 4);
+        ResumeFit.fit(interrupted, 2, 4);
         List<String> files;
         try (Stream<Path> list = Files.list(interrupted)) {
             files = list.map(p -> p.getFileName().toString()).sorted().toList();
@@ -204,56 +219,11 @@ class HessoResumeIT {
         assertEquals(
                 List.of("mlp-0001.hesso", "mlp-0001.params", "mlp-0002.hesso", "mlp-0002.params"),
                 files);
-        Map<String, byte[]> resumed = fit(interrupted, 4, 4);
+        Map<String, byte[]> resumed = ResumeFit.fit(interrupted, 4, 4);
         for (String name : whole.keySet()) {
             assertArrayEquals(whole.get(name), resumed.get(name), name);
         }
         assertTrue(Files.exists(interrupted.resolve("mlp-0004.hesso")));
         assertFalse(Files.exists(interrupted.resolve("mlp-0005.hesso")));
-    }
-
-    /**
-     * Trains in EasyTrain up to {@code untilEpoch}, resuming from {@code checkpoints} first when it
-     * holds a checkpoint, with the optimizer settings of a {@code totalEpochs} run.
-     */
-    private static Map<String, byte[]> fit(Path checkpoints, int untilEpoch, int totalEpochs)
-            throws Exception {
-        try (NDManager manager = NDManager.newBaseManager();
-                Model model = Model.newInstance("mlp")) {
-            ArrayDataset data = SyntheticData.blobs(manager, 80, 6, 3, 41, 8);
-            model.setBlock(TinyModels.mlp(6, 16, 3));
-            HessoOptimizer hesso = optimizer(model, totalEpochs);
-            int done = HessoCheckpoints.resume(model, hesso, checkpoints);
-            DefaultTrainingConfig config =
-                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                            .optOptimizer(hesso)
-                            .addTrainingListeners(
-                                    hesso.trainingListener(),
-                                    HessoCheckpointListener.builder()
-                                            .setOptimizer(hesso)
-                                            .setOutputDirectory(checkpoints)
-                                            .build());
-            Engine.getInstance().setRandomSeed(5);
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(Scenario.INPUT);
-                EasyTrain.fit(trainer, untilEpoch - done, data, null);
-            }
-            if (untilEpoch == totalEpochs) {
-                assertEquals(Phase.PRUNED, hesso.metrics().phase());
-                assertEquals(8, hesso.metrics().pruned());
-                assertEquals(8, hesso.metrics().verifiedZero());
-            }
-            return Scenario.parameterBytes(model.getBlock());
-        }
-    }
-
-    private static HessoOptimizer optimizer(Model model, int totalEpochs) {
-        return Hesso.builder()
-                .setLearningRateTracker(Tracker.fixed(0.05f))
-                .setBlock(model.getBlock())
-                .optVariant(Scenario.adam())
-                .optTotalSteps(10 * totalEpochs)
-                .setPruning(Scenario.cric())
-                .build();
     }
 }

@@ -3,7 +3,6 @@ package ai.hesso.djl.compact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -13,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import ai.hesso.djl.ChildJvm;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.DiscoveryModels;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,52 +126,17 @@ class CompactionSaveIT {
             Path in = dir.resolve("input.bin");
             Path out = dir.resolve("output.bin");
             CompactLoadMain.write(x, in);
-            Path log = dir.resolve("child.log");
-            Process child =
-                    new ProcessBuilder(childCommand(model, "resnet20", in, out))
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start();
-            boolean done = child.waitFor(120, TimeUnit.SECONDS);
-            if (!done) {
-                child.destroyForcibly();
-            }
-            String childLog = Files.readString(log, StandardCharsets.UTF_8);
-            assertTrue(done, "the child JVM did not finish in 120 s:\n" + childLog);
-            assertEquals(0, child.exitValue(), childLog);
+            ChildJvm.run(
+                    CompactLoadMain.class,
+                    dir.resolve("child.log"),
+                    model.toString(),
+                    "resnet20",
+                    in.toString(),
+                    out.toString());
             NDArray y = CompactLoadMain.read(manager, out);
             assertEquals(new Shape(2, 5), y.getShape());
             assertSameBits(expected, y.toFloatArray(), "forked JVM");
         }
-    }
-
-    /**
-     * The child's command: this JVM's {@code java}, the test class path, and the engine settings
-     * this JVM runs with (the same thread counts keep the engine's sums in the same order).
-     */
-    private static List<String> childCommand(Path model, String architecture, Path in, Path out) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
-        for (String key :
-                new String[] {
-                    "ai.djl.offline",
-                    "ai.djl.pytorch.num_threads",
-                    "ai.djl.pytorch.num_interop_threads"
-                }) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                command.add("-D" + key + "=" + value);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CompactLoadMain.class.getName());
-        command.add(model.toString());
-        command.add(architecture);
-        command.add(in.toString());
-        command.add(out.toString());
-        return command;
     }
 
     @Test
