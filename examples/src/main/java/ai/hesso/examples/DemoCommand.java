@@ -208,6 +208,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "%-22s %10.4f %10.4f%n",
                     "train acc (last epoch)", r.hesso().trainAccuracy(), d.trainAccuracy());
             out.printf("%-22s %9.0fs %9.0fs%n", "training time", r.hesso().seconds(), d.seconds());
+            // Measured: DJL's SGD alone takes as long as HESSO when it runs first in the JVM; the
+            // first minute or so of a process is slower for whichever optimizer runs in it.
+            out.println(
+                    "  (HESSO ran first, in a cold JVM; per step both cost the same: bin/hesso"
+                            + " bench)");
         } else {
             out.printf("test accuracy          %.4f%n", r.hesso().testAccuracy());
             out.printf("train acc (last epoch) %.4f%n", r.hesso().trainAccuracy());

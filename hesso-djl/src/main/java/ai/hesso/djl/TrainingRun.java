@@ -336,12 +336,12 @@ final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** Returns the metrics, the pruned count checked against the arrays first. */
     /** The bytes of the engine-side state ({@link PlanExecutor#stateBytes()}). */
     long stateBytes() {
         return executor.stateBytes();
     }
 
+    /** Returns the metrics, the pruned count checked against the arrays first. */
     HessoMetrics metrics() {
         checkPrunedRows(driver.masks());
         return driver.metrics().withEngineCounts(guard.skipped(), lastCheck.zero());
