@@ -6,12 +6,14 @@ import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.examples.bench.PairedInference;
 import ai.hesso.examples.demo.ChannelCensus.GroupCensus;
 import ai.hesso.examples.demo.CompactionSummary;
+import ai.hesso.examples.demo.DemoChecks;
 import ai.hesso.examples.demo.DemoResult;
 import ai.hesso.examples.demo.DemoRun;
 import ai.hesso.examples.demo.DemoSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -117,6 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE})")
     private int timingRounds;
 
+    /** The exit code of a run whose own checks failed ({@link DemoChecks}). */
+    static final int CHECK_FAILED = 1;
+
     @Spec private CommandSpec spec;
 
     /** Creates the command; picocli fills the options. */
@@ -147,7 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * Runs the demo and prints its report.
      *
-     * @return 0 on success, 2 on a bad option (one line on standard error)
+     * @return 0 on success, 1 when one of the run's own checks fails ({@link DemoChecks}, one line
+     *     each on standard error), 2 on a bad option (one line on standard error)
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      * @throws MalformedModelException if the saved compact model cannot be loaded back
@@ -184,6 +190,16 @@ public final class DemoCommand implements Callable<Integer> {
                 s.pruningSteps(),
                 s.prunedByStep());
         s.shortRunNote().ifPresent(out::println);
+        NumericEnvironment numerics = NumericEnvironment.current();
+        out.println(numerics.describe());
+        if (!numerics.isReference()) {
+            out.println(
+                    "note: the README's numbers were measured with "
+                            + NumericEnvironment.REFERENCE.describe()
+                            + " (bin/hesso's defaults); here "
+                            + String.join(", ", numerics.differences())
+                            + ", so the results differ");
+        }
         if (settings.targetMacs() != null) {
             out.printf(
                     "MAC budget %.2f of the dense model's MACs replaces the group sparsity target%n",
@@ -193,6 +209,17 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         DemoResult result = new DemoRun(settings, out).run();
         print(out, result, (System.nanoTime() - start) / 1e9);
+        List<String> failures = DemoChecks.failures(result);
+        if (!failures.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            failures.forEach(f -> err.println("hesso demo: check failed: " + f));
+            err.flush();
+            return CHECK_FAILED;
+        }
+        out.println(
+                "checks                 passed (zero channels = pruned, compact = zeroed,"
+                        + " reloaded = compact)");
+        out.flush();
         return 0;
     }
 

@@ -45,6 +45,14 @@ public final class InfoCommand implements Callable<Integer> {
                 "engine: %s %s (DJL %s)%n",
                 engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion());
         out.printf("default device: %s, GPUs: %d%n", engine.defaultDevice(), engine.getGpuCount());
+        NumericEnvironment numerics = NumericEnvironment.current();
+        out.println(
+                numerics.describe()
+                        + (numerics.isReference()
+                                ? " (the documented numbers' environment)"
+                                : " (documented numbers: "
+                                        + NumericEnvironment.REFERENCE.describe()
+                                        + ")"));
         for (Dataset.Usage usage : new Dataset.Usage[] {Dataset.Usage.TRAIN, Dataset.Usage.TEST}) {
             try {
                 FashionMnist.requireFiles(data.directory(), usage);
