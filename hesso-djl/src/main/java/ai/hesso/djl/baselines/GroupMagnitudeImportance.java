@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.djl.engine.ChannelRows;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * The group L2 norm of each channel over all member rows: {@code score_i = sqrt(sum_t
- * ||x_t[i]||^2)}, where {@code x_t[i]} is row {@code i} of member tensor {@code t} (a convolution's
- * out-channel weights and bias, the following batch norm's gamma and beta, ...). This is the
- * magnitude criterion of Torch-Pruning's group pruning with {@code p = 2}, summed over the group
- * rather than averaged, and the same quantity as HESSO's {@code magnitude} saliency.
+ * ||x_t[i]||^2)}, where {@code x_t[i]} is the rows of channel {@code i} in member tensor {@code t}
+ * ({@link ChannelRows}; a run of rows for an attention head) (a convolution's out-channel weights
+ * and bias, the following batch norm's gamma and beta, ...). This is the magnitude criterion of
+ * Torch-Pruning's group pruning with {@code p = 2}, summed over the group rather than averaged, and
+ * the same quantity as HESSO's {@code magnitude} saliency.
  */
 public final class GroupMagnitudeImportance implements ChannelImportance {
 
@@ -40,31 +42,12 @@ public final class GroupMagnitudeImportance implements ChannelImportance {
                                 + m.tensor()
                                 + "', which has no value");
             }
-            int axis = m.axis().index();
-            if (x.getShape().dimension() <= axis || x.getShape().get(axis) != n) {
-                throw new IllegalArgumentException(
-                        "node group '"
-                                + group.name()
-                                + "' has "
-                                + n
-                                + " channels but tensor '"
-                                + m.tensor()
-                                + "' has shape "
-                                + x.getShape()
-                                + " (channel axis "
-                                + axis
-                                + ")");
-            }
             // x joins a scratch manager for this call (and returns to its own after), so the
             // intermediate arrays are freed with the scratch manager
             try (NDManager scratch = x.getManager().newSubManager()) {
                 x.tempAttach(scratch);
                 float[] rowSquares =
-                        x.swapAxes(0, axis)
-                                .reshape(n, -1)
-                                .square()
-                                .sum(new int[] {1})
-                                .toFloatArray();
+                        ChannelRows.matrix(x, group, m).square().sum(new int[] {1}).toFloatArray();
                 for (int i = 0; i < n; i++) {
                     squares[i] += rowSquares[i];
                 }

@@ -2,11 +2,12 @@ package ai.hesso.djl.baselines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.MemberShapes;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.djl.engine.ChannelRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.Objects;
 /**
  * Applies a removal to a block without changing its shapes: the member rows of every removed
  * channel are multiplied by exactly 0, and {@link #apply()} does it again after every optimizer
- * step so that they stay zero while the rest is fine-tuned.
+ * step so that they stay zero while the rest is fine-tuned. A channel's rows are those {@link
+ * ChannelRows} gives (a run of rows per channel for an attention head).
  *
  * <p>Why this trains exactly the smaller network: a removed channel's rows are zero in every member
  * (weights, bias, batch norm gamma and beta), so its output is exactly zero whatever the input, the
@@ -107,26 +109,19 @@ public final class RemovalMasks implements AutoCloseable {
                                         + " initialized)");
                     }
                     NDArray x = p.getArray();
-                    int axis = m.axis().index();
-                    if (x.getShape().dimension() <= axis || x.getShape().get(axis) != keep.length) {
-                        throw new IllegalArgumentException(
-                                "group '"
-                                        + g.name()
-                                        + "' has "
-                                        + keep.length
-                                        + " channels but parameter '"
-                                        + m.tensor()
-                                        + "' has shape "
-                                        + x.getShape());
-                    }
+                    MemberShapes.check(g, m, x.getShape().getShape());
                     if (manager == null) {
                         manager = x.getManager().newSubManager(x.getDevice());
                     }
-                    long[] shape = new long[x.getShape().dimension()];
-                    Arrays.fill(shape, 1);
-                    shape[axis] = keep.length;
+                    float[] perIndex = ChannelRows.perIndex(keep, m.rowsPerChannel());
                     NDArray multiplier =
-                            manager.create(keep, new Shape(shape)).toType(x.getDataType(), false);
+                            manager.create(
+                                            perIndex,
+                                            ChannelRows.broadcastShape(
+                                                    perIndex.length,
+                                                    m.axis(),
+                                                    x.getShape().dimension()))
+                                    .toType(x.getDataType(), false);
                     masked.add(new Masked(p, multiplier));
                 }
             }

@@ -2,6 +2,7 @@ package ai.hesso.djl.compact;
 
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
+import ai.hesso.djl.layers.LayerWidth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package ai.hesso.djl.compact;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
+import ai.hesso.djl.layers.LayerWidth;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
@@ -25,19 +26,19 @@ public final class CompactModel implements AutoCloseable {
 
     private final Model model;
     private final ChannelSelection selection;
-    private final LayerWidths widths;
+    private final List<LayerWidth> widths;
     private final Shape[] inputShapes;
     private final CompactionReport report;
 
     CompactModel(
             Model model,
             ChannelSelection selection,
-            LayerWidths widths,
+            List<LayerWidth> widths,
             Shape[] inputShapes,
             CompactionReport report) {
         this.model = model;
         this.selection = selection;
-        this.widths = widths;
+        this.widths = List.copyOf(widths);
         this.inputShapes = inputShapes.clone();
         this.report = report;
     }
@@ -97,7 +98,7 @@ public final class CompactModel implements AutoCloseable {
         }
         f.blocks = CompactFormat.blocks(model.getBlock());
         List<CompactFormat.Layer> layers = new ArrayList<>();
-        for (LayerWidth w : widths.all()) {
+        for (LayerWidth w : widths) {
             layers.add(new CompactFormat.Layer(w));
         }
         f.layers = layers;

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import ai.hesso.djl.layers.LayerRegistry;
+import ai.hesso.djl.layers.LayerWidth;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
@@ -62,6 +64,24 @@ public final class CompactModels {
      */
     public static Model load(Path directory, Block originalArchitecture)
             throws IOException, MalformedModelException {
+        return load(directory, originalArchitecture, LayerRegistry.defaults());
+    }
+
+    /**
+     * Rebuilds the compact block from the original architecture with the given layer supports (a
+     * model with block types of its own needs the registry its discovery used) and loads the saved
+     * parameters, as {@link #load(Path, Block)} does.
+     *
+     * @param directory the directory {@link CompactModel#save} wrote
+     * @param originalArchitecture a new, uninitialized instance of the original architecture
+     * @param layers the layer supports that rebuild its blocks
+     * @return a new model ready for inference on the default device; the caller closes it
+     * @throws IOException if a file cannot be read
+     * @throws MalformedModelException as {@link #load(Path, Block)}
+     */
+    public static Model load(Path directory, Block originalArchitecture, LayerRegistry layers)
+            throws IOException, MalformedModelException {
+        Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(originalArchitecture, "originalArchitecture");
         Path file = directory.resolve(CompactFormat.FILE);
@@ -81,7 +101,7 @@ public final class CompactModels {
             for (CompactFormat.Layer l : f.layers) {
                 widths.add(l.toWidth());
             }
-            rebuilt = BlockRebuilder.rebuild(originalArchitecture, new LayerWidths(widths));
+            rebuilt = layers.rebuild(originalArchitecture, widths);
             dataType = DataType.valueOf(f.dataType);
         } catch (IllegalArgumentException | NullPointerException | CompactionException e) {
             // a hand-edited or truncated description: widths below 1, a missing path or kind

@@ -9,7 +9,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.layers.LayerRegistry;
+import ai.hesso.djl.layers.LayerWidth;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -18,12 +21,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the compact model: the same architecture without the removed channels.
  *
- * <p>The block tree is rebuilt layer by layer with the new widths (fewer linear units and
- * convolution filters; batch and layer norms, depthwise convolutions and every consumer's input
- * follow), initialized with the input shapes, and every kept parameter value, batch-norm running
- * statistics included, is copied exactly by parameter path. The original block is not changed, also
- * when compaction fails: every check runs before the new model is built, and a model that fails
- * later is closed before the exception leaves. For a DJL {@code Model}, pass {@code
+ * <p>The block tree is rebuilt layer by layer with the new widths, each block by its {@link
+ * ai.hesso.djl.layers.LayerSupport} from the registry the report's discovery used (fewer linear
+ * units and convolution filters; batch and layer norms, depthwise convolutions and every consumer's
+ * input follow), initialized with the input shapes, and every kept parameter value, batch-norm
+ * running statistics included, is copied exactly by parameter path. The original block is not
+ * changed, also when compaction fails: every check runs before the new model is built, and a model
+ * that fails later is closed before the exception leaves. For a DJL {@code Model}, pass {@code
  * model.getBlock()}. See {@code docs/compaction.md}.
  *
  * <pre>{@code
@@ -104,8 +108,9 @@ public final class Compaction {
         DataType dataType = first.getDataType();
         Device device = first.getDevice();
         RemovalPlan plan = RemovalPlan.of(block.getParameters(), report, selection);
-        LayerWidths widths = LayerWidths.after(block, plan);
-        Block rebuilt = BlockRebuilder.rebuild(block, widths);
+        LayerRegistry layers = report.layers();
+        List<LayerWidth> widths = layers.widths(block, plan.indices(block.getParameters()));
+        Block rebuilt = layers.rebuild(block, widths);
         Model model = Model.newInstance("compact", device);
         try {
             model.setBlock(rebuilt);
@@ -113,7 +118,8 @@ public final class Compaction {
             ParameterCopier.copy(block, rebuilt, plan);
             CompactionReport costs =
                     new CompactionReport(
-                            ModelCost.of(block, inputShapes), ModelCost.of(rebuilt, inputShapes));
+                            ModelCost.of(block, layers, inputShapes),
+                            ModelCost.of(rebuilt, layers, inputShapes));
             LOG.info(
                     "compacted: {} channels removed from {} groups; parameters {} -> {}, MACs per"
                             + " sample {} -> {}",

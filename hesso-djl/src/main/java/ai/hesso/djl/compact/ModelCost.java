@@ -2,25 +2,19 @@ package ai.hesso.djl.compact;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Convolution;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.util.Pair;
-import java.util.ArrayList;
+import ai.hesso.djl.layers.CostContext;
+import ai.hesso.djl.layers.LayerRegistry;
+import ai.hesso.djl.layers.MacShape;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Parameters and multiply-accumulate operations (MACs) of an initialized block, per layer, found by
- * walking the block with its input shapes ({@code getOutputShapes}, no forward pass).
- *
- * <p>What is counted, for one input sample (the batch size of the input shape is divided out):
+ * walking the block with its input shapes ({@code getOutputShapes}, no forward pass). Each block is
+ * counted by its {@link ai.hesso.djl.layers.LayerSupport#cost}; what the built-in supports count,
+ * for one input sample (the batch size of the input shape is divided out):
  *
  * <ul>
  *   <li>parameters: every scalar of every parameter array, trainable or not (a batch norm's running
@@ -34,11 +28,15 @@ import java.util.Objects;
  *       reads one channel per output); the bias add is not counted;
  *   <li>{@code BatchNorm} and {@code LayerNorm}: one MAC per output value (the scale and shift
  *       {@code y = a * x + b} with the constants folded); computing the statistics is not counted;
+ *   <li>{@code ScaledDotProductAttentionBlock}: its four projections as linear layers, and one row
+ *       for the attention products, {@code 2 T S E} MACs for {@code T} query and {@code S} key
+ *       tokens and {@code E} projection units (the scores {@code Q K^T} and the weighted sum of the
+ *       values; the softmax is not counted); a transformer encoder is its children;
  *   <li>pooling (max, average, global): 0 MACs and not listed: it multiplies by no weight, and
  *       average pooling's additions are not counted; the same for activations, flatten, dropout and
  *       the joins of parallel blocks (residual add, concatenation), all lambdas in DJL;
- *   <li>any other block with parameters: listed with its parameters, 0 MACs and the sizes of axis 1
- *       of its first input and output as channels (0 for rank-1 values).
+ *   <li>a block no support knows: listed with its parameters, 0 MACs and the sizes of axis 1 of its
+ *       first input and output as channels (0 for rank-1 values).
  * </ul>
  *
  * <p>Pruning papers that report "FLOPs" usually mean these MACs; one MAC is two floating-point
@@ -46,16 +44,18 @@ import java.util.Objects;
  */
 public final class ModelCost {
 
+    private final List<CostContext.Counted> counted;
     private final List<LayerCost> layers;
     private final long parameters;
 
-    private ModelCost(List<LayerCost> layers, long parameters) {
-        this.layers = List.copyOf(layers);
+    private ModelCost(List<CostContext.Counted> counted, long parameters) {
+        this.counted = List.copyOf(counted);
+        this.layers = counted.stream().map(CostContext.Counted::cost).toList();
         this.parameters = parameters;
     }
 
     /**
-     * Walks an initialized block.
+     * Walks an initialized block with the built-in layer supports.
      *
      * @param block the block
      * @param inputShapes its input shapes, batch axis first (the batch size is divided out)
@@ -63,92 +63,52 @@ public final class ModelCost {
      * @throws IllegalStateException if the block is not initialized
      */
     public static ModelCost of(Block block, Shape... inputShapes) {
+        return of(block, LayerRegistry.defaults(), inputShapes);
+    }
+
+    /**
+     * Walks an initialized block with the given layer supports (a model with block types of its own
+     * needs the registry its discovery used, {@code report.layers()}).
+     *
+     * @param block the block
+     * @param layers the layer supports
+     * @param inputShapes its input shapes, batch axis first (the batch size is divided out)
+     * @return the costs
+     * @throws IllegalStateException if the block is not initialized
+     */
+    public static ModelCost of(Block block, LayerRegistry layers, Shape... inputShapes) {
         Objects.requireNonNull(block, "block");
+        Objects.requireNonNull(layers, "layers");
         Compaction.requireInitialized(block);
         if (inputShapes.length == 0) {
             throw new IllegalArgumentException("ModelCost needs the block's input shapes");
         }
-        long batch = inputShapes[0].get(0);
-        List<LayerCost> layers = new ArrayList<>();
-        visit(block, "", inputShapes, batch, layers);
+        CostContext ctx = new CostContext(layers, inputShapes[0].get(0));
+        ctx.visit(block, "", inputShapes);
         long total = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
             total += p.getValue().getArray().size();
         }
-        return new ModelCost(layers, total);
-    }
-
-    private static Shape[] visit(
-            Block block, String path, Shape[] in, long batch, List<LayerCost> out) {
-        Class<?> type = block.getClass();
-        if (type == SequentialBlock.class) {
-            Shape[] current = in;
-            for (Pair<String, Block> c : block.getChildren()) {
-                current =
-                        visit(
-                                c.getValue(),
-                                Compaction.paramPath(path, c.getKey()),
-                                current,
-                                batch,
-                                out);
-            }
-            return current;
-        }
-        if (type == ParallelBlock.class) {
-            for (Pair<String, Block> c : block.getChildren()) {
-                visit(c.getValue(), Compaction.paramPath(path, c.getKey()), in, batch, out);
-            }
-            return block.getOutputShapes(in);
-        }
-        Shape[] result = block.getOutputShapes(in);
-        if (type == LambdaBlock.class || type == Dropout.class) {
-            return result;
-        }
-        long outValues = result[0].size() / batch;
-        long params = 0;
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            params += p.getValue().getArray().size();
-        }
-        String kind = type.getSimpleName();
-        if (type == Linear.class) {
-            Shape w = shape(block, "weight");
-            out.add(new LayerCost(path, kind, w.get(1), w.get(0), params, outValues * w.get(1)));
-        } else if (block instanceof Convolution && BlockRebuilder.isConvolution(block)) {
-            Shape w = shape(block, "weight");
-            long perOutput = w.size() / w.get(0);
-            long groups = ((Convolution) block).getGroups();
-            out.add(
-                    new LayerCost(
-                            path,
-                            kind,
-                            w.get(1) * groups,
-                            w.get(0),
-                            params,
-                            outValues * perOutput));
-        } else if (type == BatchNorm.class || type == LayerNorm.class) {
-            long channels = shape(block, "gamma").size();
-            out.add(new LayerCost(path, kind, channels, channels, params, outValues));
-        } else {
-            out.add(new LayerCost(path, kind, axisOne(in[0]), axisOne(result[0]), params, 0));
-        }
-        return result;
-    }
-
-    private static long axisOne(Shape shape) {
-        return shape.dimension() > 1 ? shape.get(1) : 0;
-    }
-
-    private static Shape shape(Block block, String name) {
-        return block.getParameters().get(name).getArray().getShape();
+        return new ModelCost(ctx.layers(), total);
     }
 
     /**
-     * Returns the layers with parameters, in the order they run.
+     * Returns the counted layers, in the order they run.
      *
      * @return the per-layer costs
      */
     public List<LayerCost> layers() {
         return layers;
+    }
+
+    /**
+     * Returns which widths each layer's MACs scale with, in the order of {@link #layers()} (null
+     * for a layer without MACs); {@code cost.BlockMacs} builds the MAC budget terms from them.
+     *
+     * @return one entry per layer
+     */
+    public List<MacShape> macShapes() {
+        return counted.stream().map(CostContext.Counted::shape).toList();
     }
 
     /**

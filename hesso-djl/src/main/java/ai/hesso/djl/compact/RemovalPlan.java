@@ -7,6 +7,8 @@ import ai.hesso.core.group.GroupMember;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.ParameterSlice;
+import ai.hesso.djl.engine.ChannelRows;
+import ai.hesso.djl.layers.RemovedIndices;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,8 +17,9 @@ import java.util.TreeSet;
 
 /**
  * Which indices every parameter loses on which axis: a removed channel {@code c} of a group takes
- * row {@code c} of each member, entry {@code c} of each companion and the indices {@code [start(c),
- * end(c))} of each consumer slice (a flatten makes that a run of columns).
+ * its rows of each member ({@link ChannelRows}: row {@code c}, or a run of rows for a head), entry
+ * {@code c} of each companion and the indices {@code [start(c), end(c))} of each consumer slice (a
+ * flatten makes that a run of columns).
  */
 final class RemovalPlan {
 
@@ -46,7 +49,14 @@ final class RemovalPlan {
             }
             for (GroupMember m : g.group().members()) {
                 for (int c : channels) {
-                    add(removed, params, g.name(), m.tensor(), m.axis().index(), c, c + 1L);
+                    add(
+                            removed,
+                            params,
+                            g.name(),
+                            m.tensor(),
+                            m.axis().index(),
+                            ChannelRows.start(m, c),
+                            ChannelRows.end(m, c));
                 }
             }
             for (ParameterSlice s : g.companions()) {
@@ -125,6 +135,31 @@ final class RemovalPlan {
     int removedCount(String parameter, int axis) {
         TreeSet<Long> set = removedFrom(parameter).get(axis);
         return set == null ? 0 : set.size();
+    }
+
+    /**
+     * Returns the plan as the layer supports read it, with the shapes of the block's parameters.
+     *
+     * @param params the block's parameters
+     * @return the removed indices
+     */
+    RemovedIndices indices(ParameterList params) {
+        return new RemovedIndices() {
+            @Override
+            public int count(String parameter, int axis) {
+                return removedCount(parameter, axis);
+            }
+
+            @Override
+            public Shape shape(String parameter) {
+                Parameter p = params.get(parameter);
+                if (p == null || !p.isInitialized()) {
+                    throw new IllegalArgumentException(
+                            "the block has no initialized parameter '" + parameter + "'");
+                }
+                return p.getArray().getShape();
+            }
+        };
     }
 
     /**

@@ -5,14 +5,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.engine.ChannelRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Finds the channels of prunable groups whose member rows are all exactly zero. */
+/**
+ * Finds the channels of prunable groups whose member rows are all exactly zero, each channel's rows
+ * read through {@link ChannelRows} (a run of rows per channel for an attention head).
+ */
 final class ZeroChannels {
 
     private ZeroChannels() {}
@@ -32,7 +37,7 @@ final class ZeroChannels {
             int n = g.group().channels();
             List<boolean[]> zero = new ArrayList<>();
             for (GroupMember m : members) {
-                zero.add(zeroRows(block, m, n, g.name()));
+                zero.add(zeroRows(block, m, g.group()));
             }
             List<Integer> channels = new ArrayList<>();
             for (int c = 0; c < n; c++) {
@@ -62,35 +67,20 @@ final class ZeroChannels {
         return out;
     }
 
-    private static boolean[] zeroRows(Block block, GroupMember m, int channels, String group) {
+    private static boolean[] zeroRows(Block block, GroupMember m, NodeGroup group) {
         Parameter p = block.getParameters().get(m.tensor());
         if (p == null || !p.isInitialized()) {
             throw new IllegalArgumentException(
                     "node group '"
-                            + group
+                            + group.name()
                             + "' names parameter '"
                             + m.tensor()
                             + "', which the block does not have (or has not initialized)");
         }
         NDArray arr = p.getArray();
-        int axis = m.axis().index();
-        if (arr.getShape().dimension() <= axis || arr.getShape().get(axis) != channels) {
-            throw new IllegalArgumentException(
-                    "node group '"
-                            + group
-                            + "' has "
-                            + channels
-                            + " channels but parameter '"
-                            + m.tensor()
-                            + "' has shape "
-                            + arr.getShape()
-                            + " (axis "
-                            + axis
-                            + ")");
-        }
         try (NDManager temp = arr.getManager().newSubManager()) {
             arr.tempAttach(temp);
-            NDArray rows = arr.swapAxes(0, axis).reshape(channels, -1).abs().max(new int[] {1});
+            NDArray rows = ChannelRows.matrix(arr, group, m).abs().max(new int[] {1});
             return rows.eq(0).toBooleanArray();
         }
     }

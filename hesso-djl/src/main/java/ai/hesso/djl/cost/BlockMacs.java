@@ -8,19 +8,20 @@ import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.cost.LayerMacs;
 import ai.hesso.core.cost.Width;
 import ai.hesso.core.group.ChannelAxis;
+import ai.hesso.core.group.GroupMember;
 import ai.hesso.djl.compact.LayerCost;
 import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.djl.discovery.ParameterSlice;
+import ai.hesso.djl.layers.MacShape;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Builds the MAC cost model of an initialized block: each layer that {@link ModelCost} counts
@@ -29,11 +30,16 @@ import java.util.Optional;
  * following every node group whose consumer slice lies on its weight's axis 1 (with {@code
  * columnsPerChannel} columns per channel, {@code H * W} after a flatten).
  *
- * <p>The coefficient is the layer's dense MACs divided by its dense input columns and output
- * channels: {@code positions} for a linear layer, {@code H' W' prod(kernel)} for a convolution, the
- * positions per channel for a norm (whose input counts as 1). So at every choice of kept widths the
- * model gives exactly what {@link ModelCost} counts for the compact model that {@code Compaction}
- * builds with those widths; layers that {@link ModelCost} counts as 0 MACs are left out.
+ * <p>Which parameter's rows and columns a layer's MACs scale with is the layer's own knowledge: its
+ * {@link ai.hesso.djl.layers.LayerSupport#cost} records a {@link MacShape} beside the count (the
+ * weight for linear and convolution layers, the gamma for norms, the heads' query rows for the
+ * attention products), and a member with several rows per channel (a head) counts that many rows
+ * per kept channel. The coefficient is the layer's dense MACs divided by its dense input columns
+ * and output channels: {@code positions} for a linear layer, {@code H' W' prod(kernel)} for a
+ * convolution, the positions per channel for a norm (whose input counts as 1). So at every choice
+ * of kept widths the model gives exactly what {@link ModelCost} counts for the compact model that
+ * {@code Compaction} builds with those widths; layers that {@link ModelCost} counts as 0 MACs are
+ * left out.
  */
 public final class BlockMacs {
 
@@ -64,7 +70,7 @@ public final class BlockMacs {
      */
     public static LayerMacModel of(Block block, DiscoveryReport report, Shape... inputShapes) {
         Objects.requireNonNull(report, "report");
-        ModelCost cost = ModelCost.of(block, inputShapes);
+        ModelCost cost = ModelCost.of(block, report.layers(), inputShapes);
         Map<String, Parameter> parameters = block.getParameters().toMap();
         Map<String, Integer> widths = new LinkedHashMap<>();
         Map<String, List<ChannelShare>> inputsByParameter = new HashMap<>();
@@ -79,9 +85,17 @@ public final class BlockMacs {
             }
         }
         List<LayerMacs> terms = new ArrayList<>();
-        for (LayerCost layer : cost.layers()) {
+        for (int i = 0; i < cost.layers().size(); i++) {
+            LayerCost layer = cost.layers().get(i);
             if (layer.macs() > 0) {
-                terms.add(term(layer, parameters, report, widths, inputsByParameter));
+                terms.add(
+                        term(
+                                layer,
+                                cost.macShapes().get(i),
+                                parameters,
+                                report,
+                                widths,
+                                inputsByParameter));
             }
         }
         return new LayerMacModel(terms, widths);
@@ -89,35 +103,29 @@ public final class BlockMacs {
 
     private static LayerMacs term(
             LayerCost layer,
+            MacShape macShape,
             Map<String, Parameter> parameters,
             DiscoveryReport report,
             Map<String, Integer> widths,
             Map<String, List<ChannelShare>> inputsByParameter) {
-        String weight = parameterPath(layer.path(), "weight");
-        long inColumns;
-        long outChannels;
-        String owner;
-        if (parameters.containsKey(weight)) {
-            Shape shape = shape(parameters.get(weight));
-            inColumns = shape.get(1);
-            outChannels = shape.get(0);
-            owner = weight;
-        } else {
-            // a batch or layer norm: one MAC per output value, so its input counts as 1
-            owner = parameterPath(layer.path(), "gamma");
-            if (!parameters.containsKey(owner)) {
-                throw new IllegalStateException(
-                        "layer "
-                                + layer.path()
-                                + " ("
-                                + layer.kind()
-                                + ") has MACs but neither a weight nor a gamma; the MAC cost"
-                                + " model knows linear, convolution and norm layers");
-            }
-            inColumns = 1;
-            outChannels = shape(parameters.get(owner)).size();
+        String owner = macShape.outputRows();
+        String columns = macShape.inputColumns();
+        if (!parameters.containsKey(owner)
+                || (columns != null && !parameters.containsKey(columns))) {
+            throw new IllegalStateException(
+                    "layer "
+                            + layer.path()
+                            + " ("
+                            + layer.kind()
+                            + ") scales its MACs with parameters "
+                            + owner
+                            + (columns == null ? "" : " and " + columns)
+                            + ", which the block does not have");
         }
-        List<ChannelShare> shares = inputsByParameter.getOrDefault(owner, List.of());
+        long outChannels = shape(parameters.get(owner)).get(0);
+        long inColumns = columns == null ? 1 : shape(parameters.get(columns)).get(1);
+        List<ChannelShare> shares =
+                columns == null ? List.of() : inputsByParameter.getOrDefault(columns, List.of());
         long fixedColumns = inColumns;
         for (ChannelShare share : shares) {
             fixedColumns -= share.columnsPerChannel() * widths.get(share.group());
@@ -137,33 +145,28 @@ public final class BlockMacs {
                             + " output channels; it cannot be budgeted");
         }
         Width input = new Width(fixedColumns, shares);
-        Width output =
-                producer(report, owner)
-                        .filter(group -> widths.get(group) == outChannels)
-                        .map(Width::of)
-                        .orElse(Width.fixed(outChannels));
+        Width output = output(report, owner, outChannels);
         return new LayerMacs(layer.path(), layer.macs() / (inColumns * outChannels), input, output);
     }
 
-    /** The node group whose channels are a tensor's rows (axis 0), if any. */
-    private static Optional<String> producer(DiscoveryReport report, String tensor) {
-        return report.groupOf(tensor)
-                .filter(
-                        g ->
-                                g.group().members().stream()
-                                        .anyMatch(
-                                                m ->
-                                                        m.tensor().equals(tensor)
-                                                                && m.axis() == ChannelAxis.FIRST))
-                .map(DiscoveredGroup::name);
+    /**
+     * The width of a tensor's rows: the node group they are members of (each channel owning its
+     * rows per channel), or fixed when they are in no group or the group does not cover them all.
+     */
+    private static Width output(DiscoveryReport report, String tensor, long rows) {
+        for (DiscoveredGroup g : report.groups()) {
+            for (GroupMember m : g.group().members()) {
+                if (m.tensor().equals(tensor)
+                        && m.axis() == ChannelAxis.FIRST
+                        && (long) g.group().channels() * m.rowsPerChannel() == rows) {
+                    return new Width(0, List.of(new ChannelShare(g.name(), m.rowsPerChannel())));
+                }
+            }
+        }
+        return Width.fixed(rows);
     }
 
     private static Shape shape(Parameter parameter) {
         return parameter.getArray().getShape();
-    }
-
-    /** DJL's parameter path: the block path and the parameter name joined by '_'. */
-    private static String parameterPath(String blockPath, String name) {
-        return blockPath.isEmpty() ? name : blockPath + "_" + name;
     }
 }

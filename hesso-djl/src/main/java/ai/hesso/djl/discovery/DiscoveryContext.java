@@ -5,6 +5,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.djl.layers.LayerRegistry;
+import ai.hesso.djl.layers.LayerSupport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The state of one discovery run, handed to every {@link LayerHandler}: what a handler may record
- * about its block.
+ * The state of one discovery run, handed to every {@link LayerSupport#trace}: what a layer's
+ * support may record about its block.
  *
  * <ul>
  *   <li>{@link #visit} traces a child block (for containers);
@@ -24,6 +26,9 @@ import java.util.Set;
  *       convolution layer);
  *   <li>{@link #follow} adds the block's parameters to the channels of its input (a channel-wise
  *       layer such as a batch norm);
+ *   <li>{@link #produceRuns} makes new channels that own several rows each (an attention head's
+ *       rows of its projections);
+ *   <li>{@link #probes} identifies a block known only as a function (a lambda, a join);
  *   <li>{@link #blockAll}, {@link #unsupported} and {@link #opaque} leave channels unprunable with
  *       a reason; {@link #relayout} moves the channels to the axis the block reads.
  * </ul>
@@ -34,21 +39,22 @@ public final class DiscoveryContext {
 
     final ChannelGraph graph = new ChannelGraph();
     final Probes probes;
-    private final HandlerRegistry registry;
+    private final LayerRegistry registry;
     private final boolean strict;
     private final List<Finding> findings = new ArrayList<>();
     private final Set<String> claimed = new LinkedHashSet<>();
     private final Set<String> reported = new LinkedHashSet<>();
     private final Map<String, Trace> relayouts = new HashMap<>();
 
-    DiscoveryContext(HandlerRegistry registry, Probes probes, boolean strict) {
+    DiscoveryContext(LayerRegistry registry, Probes probes, boolean strict) {
         this.registry = registry;
         this.probes = probes;
         this.strict = strict;
     }
 
     /**
-     * Traces a block with its handler, or as unsupported when no handler knows it.
+     * Traces a block with its layer support, or as unsupported when the registry has none for its
+     * class.
      *
      * @param block the block
      * @param path its path: the parent's path and the child's name joined by {@link #paramPath}
@@ -57,19 +63,19 @@ public final class DiscoveryContext {
      */
     public List<Trace> visit(Block block, String path, List<Trace> inputs) {
         return registry.find(block)
-                .map(h -> h.trace(block, path, inputs, this))
+                .map(s -> LayerRegistry.traceWith(s, block, path, inputs, this))
                 .orElseGet(
                         () ->
                                 unsupported(
                                         block,
                                         path,
                                         inputs,
-                                        "no handler for " + block.getClass().getName(),
+                                        "no layer support for " + block.getClass().getName(),
                                         true));
     }
 
     /**
-     * Handles a block no handler can prove safe: throws in strict mode; otherwise blocks the
+     * Handles a block no layer support can prove safe: throws in strict mode; otherwise blocks the
      * producers of {@code consumed}, reports the block (and, if asked, its trainable parameters)
      * and returns fresh unprunable outputs.
      *
@@ -405,6 +411,83 @@ public final class DiscoveryContext {
         if (block.getDirectParameters().contains(name)) {
             graph.addCompanion(node, new ParameterSlice(paramPath(path, name), 0, 0, 1), path);
         }
+    }
+
+    /**
+     * Returns the numerical probes of this run, to identify a block known only as a function.
+     *
+     * @return the probes, their arrays attached to the run's manager
+     */
+    public Probes probes() {
+        return probes;
+    }
+
+    /**
+     * Rows of a parameter that a new group's channels own: parameter {@code name} of {@code block}
+     * (at path {@code path}), whose channel {@code c} owns rows {@code [c k, (c + 1) k)} on axis 0
+     * with {@code k = rowsPerChannel}.
+     *
+     * @param block the block that owns the parameter directly
+     * @param path that block's path
+     * @param name the parameter's name, e.g. {@code weight}; skipped when the block lacks it
+     * @param rowsPerChannel rows per channel, at least 1
+     */
+    public record MemberRows(Block block, String path, String name, int rowsPerChannel) {
+
+        /**
+         * Validates the rows.
+         *
+         * @param block the block, not null
+         * @param path its path, not null
+         * @param name the parameter name, not null
+         * @param rowsPerChannel rows per channel, at least 1
+         */
+        public MemberRows {
+            java.util.Objects.requireNonNull(block, "block");
+            java.util.Objects.requireNonNull(path, "path");
+            java.util.Objects.requireNonNull(name, "name");
+            if (rowsPerChannel < 1) {
+                throw new IllegalArgumentException(
+                        "parameter "
+                                + name
+                                + " of "
+                                + display(path)
+                                + " needs rowsPerChannel >= 1, got "
+                                + rowsPerChannel);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code channels} new channels whose members own runs of rows (an attention block's
+     * heads: {@code H} rows of each query, key and value projection per head). The output holds the
+     * channels side by side on {@code channelAxis}, each covering {@code out.get(channelAxis) /
+     * channels} consecutive indices there.
+     *
+     * @param groupName the node group's name, or null to name it after its first member's block
+     * @param out the output shape
+     * @param channelAxis the output axis that holds the channels
+     * @param channels the number of channels, dividing {@code out.get(channelAxis)}
+     * @param members the rows each channel owns
+     * @return the output trace
+     * @throws IllegalArgumentException when {@code channels} does not divide the output's width
+     */
+    public Trace produceRuns(
+            String groupName, Shape out, int channelAxis, long channels, List<MemberRows> members) {
+        long width = out.get(channelAxis);
+        if (channels < 1 || width % channels != 0) {
+            throw new IllegalArgumentException(
+                    channels + " channels do not divide the output width " + width + " of " + out);
+        }
+        String label = groupName != null ? groupName : display(members.get(0).path());
+        int node = graph.newNode(label, channels);
+        if (groupName != null) {
+            graph.nameGroup(node, groupName);
+        }
+        for (MemberRows m : members) {
+            member(node, m.block(), m.path(), m.name(), m.rowsPerChannel());
+        }
+        return new Trace(List.of(new Segment(node, channels, width / channels)), out, channelAxis);
     }
 
     /**

@@ -2,6 +2,7 @@ package ai.hesso.djl.discovery;
 
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.djl.layers.LayerRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -13,20 +14,38 @@ import java.util.stream.Collectors;
  * <p>Every trainable parameter that a supported layer owns is a member of exactly one group; a
  * parameter of an unsupported block is in no group and has a finding instead.
  *
+ * <p>It carries the {@link LayerRegistry} its discovery traced with, so that compaction and the MAC
+ * cost model ask the same layer supports (a block type taught with {@link
+ * GroupDiscovery.Builder#optLayer} is rebuilt and counted too).
+ *
  * @param groups the discovered groups, in the order their first layer runs
  * @param findings why blocks, parameters and groups are left unprunable, one line each
+ * @param layers the layer supports discovery used
  */
-public record DiscoveryReport(List<DiscoveredGroup> groups, List<Finding> findings) {
+public record DiscoveryReport(
+        List<DiscoveredGroup> groups, List<Finding> findings, LayerRegistry layers) {
 
     /**
      * Copies the lists.
      *
      * @param groups the discovered groups
      * @param findings the findings
+     * @param layers the layer supports, not null
      */
     public DiscoveryReport {
         groups = List.copyOf(groups);
         findings = List.copyOf(findings);
+        java.util.Objects.requireNonNull(layers, "layers");
+    }
+
+    /**
+     * A report of groups found with the built-in layer supports.
+     *
+     * @param groups the discovered groups
+     * @param findings the findings
+     */
+    public DiscoveryReport(List<DiscoveredGroup> groups, List<Finding> findings) {
+        this(groups, findings, LayerRegistry.defaults());
     }
 
     /**

@@ -7,6 +7,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.djl.layers.LayerRegistry;
+import ai.hesso.djl.layers.LayerSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -18,20 +20,22 @@ import java.util.Set;
  * Finds the zero-invariant node groups of a DJL {@link Block} by itself: Only-Train-Once's "any
  * network, no manual grouping" (HESSO, arXiv 2409.09085, section 1 of the algorithm notes).
  *
- * <p>The block is traced symbolically from its input shapes: every supported layer type has a
- * handler (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential and parallel
- * containers, DJL's scaled dot-product attention and transformer encoder) and lambdas and parallel
- * joins are identified by numerical probes that test every pair of channels. Other layer types can
- * be taught with {@link Builder#optHandler} (see {@link LayerHandler}). A producer's channels and
+ * <p>The block is traced symbolically from its input shapes: every supported block type has a
+ * {@link LayerSupport} (linear, convolution 1d/2d/3d, batch norm, layer norm, dropout, sequential
+ * and parallel containers, DJL's scaled dot-product attention, feed-forward and transformer encoder
+ * blocks; see {@link LayerRegistry}) and lambdas and parallel joins are identified by numerical
+ * probes that test every pair of channels. Other block types are taught with {@link
+ * Builder#optLayer}, once for discovery, MAC counting and compaction. A producer's channels and
  * everything coupled to them (batch-norm gamma and beta, a depthwise convolution, the branches of a
  * residual add) form one node group; the next layers' input slices are recorded as consumers. An
- * attention block's heads form one group whose channels own a run of rows each. Parameters that are
- * not trainable (frozen, or a batch norm without scale or shift) are never members: they are
- * carried as companions, and leave their group unprunable unless they are exactly zero. Whatever is
- * not proven zero-invariant stays unprunable with a reason: the network input, the last layer (it
- * feeds the loss), producers feeding a layer norm or a non-zero-preserving lambda, grouped and
- * transposed convolutions, a batch norm over a concatenation, and everything around an unsupported
- * block. The project's {@code docs/discovery.md} explains each case.
+ * attention block's heads form one group whose channels own a run of rows each (unprunable: DJL's
+ * attention block cannot be rebuilt with fewer heads). Parameters that are not trainable (frozen,
+ * or a batch norm without scale or shift) are never members: they are carried as companions, and
+ * leave their group unprunable unless they are exactly zero. Whatever is not proven zero-invariant
+ * stays unprunable with a reason: the network input, the last layer (it feeds the loss), producers
+ * feeding a layer norm or a non-zero-preserving lambda, grouped and transposed convolutions, a
+ * batch norm over a concatenation, and everything around an unsupported block. The project's {@code
+ * docs/discovery.md} explains each case.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));
@@ -44,13 +48,13 @@ public final class GroupDiscovery {
     static final long PROBE_SEED = 20240913L;
 
     private final List<String> unprunable;
-    private final List<LayerHandler> handlers;
+    private final LayerRegistry layers;
     private final boolean strict;
     private final long probeSeed;
 
     private GroupDiscovery(Builder builder) {
         this.unprunable = List.copyOf(builder.unprunable);
-        this.handlers = List.copyOf(builder.handlers);
+        this.layers = builder.layers.build();
         this.strict = builder.strict;
         this.probeSeed = builder.probeSeed;
     }
@@ -107,10 +111,7 @@ public final class GroupDiscovery {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             DiscoveryContext ctx =
-                    new DiscoveryContext(
-                            HandlerRegistry.withDefaults(handlers),
-                            new Probes(manager, probeSeed),
-                            strict);
+                    new DiscoveryContext(layers, new Probes(manager, probeSeed), strict);
             List<Trace> inputs = new ArrayList<>();
             for (Shape shape : inputShapes) {
                 Trace in =
@@ -177,7 +178,7 @@ public final class GroupDiscovery {
                 findings.add(new Finding(p.getKey(), "trainable parameter in no node group"));
             }
         }
-        return new DiscoveryReport(groups, findings);
+        return new DiscoveryReport(groups, findings, layers);
     }
 
     private static boolean covers(String path, String parameter) {
@@ -202,7 +203,7 @@ public final class GroupDiscovery {
     public static final class Builder {
 
         private final List<String> unprunable = new ArrayList<>();
-        private final List<LayerHandler> handlers = new ArrayList<>();
+        private final LayerRegistry.Builder layers = LayerRegistry.builder();
         private boolean strict;
         private long probeSeed = PROBE_SEED;
 
@@ -228,15 +229,17 @@ public final class GroupDiscovery {
         }
 
         /**
-         * Adds a handler for a layer type discovery does not know (or to replace a built-in one).
-         * Handlers added here are asked before the built-in ones, in the order they were added; the
-         * first whose {@link LayerHandler#supports} returns true traces the block.
+         * Teaches the library a block type it does not know (or replaces the built-in support for
+         * one): discovery traces it, and since the report carries the registry, {@code Compaction},
+         * {@code ModelCost} and {@code BlockMacs} rebuild and count it too.
          *
-         * @param handler the handler, not null
+         * @param support the layer support, not null
          * @return this builder
+         * @throws IllegalArgumentException as {@link LayerRegistry.Builder#optLayer}: a support
+         *     naming no concrete class, or a second support for the same class
          */
-        public Builder optHandler(LayerHandler handler) {
-            handlers.add(Objects.requireNonNull(handler, "handler"));
+        public Builder optLayer(LayerSupport<?> support) {
+            layers.optLayer(support);
             return this;
         }
 

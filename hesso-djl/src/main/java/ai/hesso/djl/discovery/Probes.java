@@ -17,13 +17,16 @@ import java.util.function.UnaryOperator;
  * Black-box numerical probes on small random arrays: they tell a channel-wise lambda (activation,
  * pooling) from a flatten or an unknown reshaping, and a residual add from a concatenation.
  *
+ * <p>Layer supports reach the probes of a discovery run through {@link DiscoveryContext#probes()},
+ * to identify a block they only know as a function.
+ *
  * <p>A probe is evidence on random inputs, not a proof for every input; it is checked exactly (no
  * tolerance) wherever the operation is exact.
  */
-final class Probes {
+public final class Probes {
 
     /** What a channel probe found. */
-    enum Verdict {
+    public enum Verdict {
         /** Output channel c depends on input channel c only, and a zero channel stays zero. */
         CHANNELWISE,
         /** Channel-local, but a zero input channel gives a non-zero output channel. */
@@ -51,7 +54,7 @@ final class Probes {
      *
      * @return the manager
      */
-    NDManager manager() {
+    public NDManager manager() {
         return manager;
     }
 
@@ -96,7 +99,7 @@ final class Probes {
      * @param axis the channel axis
      * @return the verdict
      */
-    Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis) {
+    public Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis) {
         return channelwise(f, in, axis, axis);
     }
 
@@ -110,7 +113,7 @@ final class Probes {
      * @param outAxis the output's channel axis, with the same size
      * @return the verdict
      */
-    Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis, int outAxis) {
+    public Verdict channelwise(UnaryOperator<NDArray> f, Shape in, int axis, int outAxis) {
         Shape probe = probeShape(in, axis);
         if (!probe.equals(in)) {
             try (NDManager sub = manager.newSubManager()) {
@@ -170,7 +173,7 @@ final class Probes {
      * @param in the input shape, rank at least 2
      * @return true when the output equals the reshaped input
      */
-    boolean isFlatten(UnaryOperator<NDArray> f, Shape in) {
+    public boolean isFlatten(UnaryOperator<NDArray> f, Shape in) {
         NDArray x = randn(in);
         NDArray y = f.apply(x);
         NDArray expected = x.reshape(in.get(0), -1);
@@ -186,7 +189,7 @@ final class Probes {
      * @param branches the number of branches, at least 2
      * @return true when the join behaves as {@code g(sum of branches)}
      */
-    boolean isSumJoin(Function<List<NDList>, NDList> join, Shape shape, int branches) {
+    public boolean isSumJoin(Function<List<NDList>, NDList> join, Shape shape, int branches) {
         List<NDArray> parts = new ArrayList<>();
         NDArray sum = null;
         for (int i = 0; i < branches; i++) {
@@ -210,7 +213,7 @@ final class Probes {
      * @param branches the number of branches
      * @return the function
      */
-    UnaryOperator<NDArray> sumOnFirst(Function<List<NDList>, NDList> join, int branches) {
+    public UnaryOperator<NDArray> sumOnFirst(Function<List<NDList>, NDList> join, int branches) {
         return s -> {
             List<NDArray> parts = new ArrayList<>();
             parts.add(s);
@@ -229,7 +232,7 @@ final class Probes {
      * @param out the join's output shape
      * @return the axis, or -1 when the join is not a concatenation
      */
-    int concatAxis(Function<List<NDList>, NDList> join, List<Shape> shapes, Shape out) {
+    public int concatAxis(Function<List<NDList>, NDList> join, List<Shape> shapes, Shape out) {
         int rank = out.dimension();
         for (int axis = 0; axis < rank; axis++) {
             if (!concatenates(shapes, out, axis)) {

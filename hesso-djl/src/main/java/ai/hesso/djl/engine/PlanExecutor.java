@@ -330,7 +330,7 @@ public final class PlanExecutor implements AutoCloseable {
                 NDArray largest = null;
                 for (GroupMember member : group.members()) {
                     NDArray x = Aliases.on(arrays.apply(member.tensor()), temp);
-                    NDArray rows = StatisticsReducer.rows(x, member.axis(), group.channels());
+                    NDArray rows = ChannelRows.matrix(x, group, member);
                     NDArray rowMax = rows.abs().max(new int[] {1});
                     largest = largest == null ? rowMax : largest.maximum(rowMax);
                 }

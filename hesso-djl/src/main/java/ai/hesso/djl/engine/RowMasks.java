@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.identification.ChannelMasks;
@@ -80,7 +79,9 @@ final class RowMasks implements AutoCloseable {
                     indicator(group, device, type, channels, rowsPerChannel, masks, false);
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
-                multiplier = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
+                multiplier =
+                        flat.reshape(
+                                ChannelRows.broadcastShape(channels * rowsPerChannel, axis, rank));
             }
             stepMultipliers.put(key, multiplier);
         }
@@ -113,7 +114,9 @@ final class RowMasks implements AutoCloseable {
             NDArray redundant =
                     indicator(group, device, type, channels, rowsPerChannel, masks, false);
             try (NDArray flat = important.add(redundant)) {
-                keep = flat.reshape(broadcastShape(channels * rowsPerChannel, axis, rank));
+                keep =
+                        flat.reshape(
+                                ChannelRows.broadcastShape(channels * rowsPerChannel, axis, rank));
             }
             keepMultipliers.put(key, keep);
         }
@@ -128,14 +131,6 @@ final class RowMasks implements AutoCloseable {
         }
     }
 
-    /** A shape of {@code rank} ones but {@code rows} on the channel axis. */
-    private static Shape broadcastShape(int rows, ChannelAxis axis, int rank) {
-        long[] shape = new long[rank];
-        Arrays.fill(shape, 1);
-        shape[axis.index()] = rows;
-        return new Shape(shape);
-    }
-
     private NDArray indicator(
             int group,
             Device device,
@@ -148,20 +143,21 @@ final class RowMasks implements AutoCloseable {
         return indicators.computeIfAbsent(
                 key,
                 k -> {
-                    float[] values = new float[channels * rows];
+                    float[] perChannel = new float[channels];
                     if (important) {
-                        Arrays.fill(values, 1f);
+                        Arrays.fill(perChannel, 1f);
                         for (int c : masks.redundant(group)) {
-                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
+                            perChannel[c] = 0f;
                         }
                         for (int c : masks.pruned(group)) {
-                            Arrays.fill(values, c * rows, (c + 1) * rows, 0f);
+                            perChannel[c] = 0f;
                         }
                     } else {
                         for (int c : masks.redundant(group)) {
-                            Arrays.fill(values, c * rows, (c + 1) * rows, 1f);
+                            perChannel[c] = 1f;
                         }
                     }
+                    float[] values = ChannelRows.perIndex(perChannel, rows);
                     try (NDManager onDevice = manager.newSubManager(device)) {
                         NDArray array = onDevice.create(values).toType(type, false);
                         array.attach(manager);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
@@ -49,8 +48,10 @@ final class StatisticsReducer {
             long rowLength = 0;
             for (GroupMember member : group.members()) {
                 NDArray x = Aliases.on(values.apply(member.tensor()), manager);
-                NDArray xRows = rows(x, member.axis(), n);
-                NDArray dRows = rows(directions.apply(member.tensor(), manager), member.axis(), n);
+                NDArray xRows = ChannelRows.matrix(x, group, member);
+                NDArray dRows =
+                        ChannelRows.matrix(
+                                directions.apply(member.tensor(), manager), group, member);
                 rowLength += xRows.getShape().get(1);
                 NDArray memberVs = xRows.square().sum(new int[] {1});
                 NDArray memberDs = dRows.square().sum(new int[] {1});
@@ -66,12 +67,6 @@ final class StatisticsReducer {
         }
         return new ChannelStatistics(
                 toHost(valueSquares), toHost(directionSquares), toHost(dots), rowLengths);
-    }
-
-    /** Views a member tensor as an {@code (n, m)} matrix, one row per channel. */
-    static NDArray rows(NDArray tensor, ChannelAxis axis, int channels) {
-        NDArray front = axis == ChannelAxis.FIRST ? tensor : tensor.swapAxes(0, 1);
-        return front.reshape(channels, -1);
     }
 
     private static double[] toHost(NDList parts) {

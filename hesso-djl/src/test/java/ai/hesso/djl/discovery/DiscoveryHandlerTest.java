@@ -17,16 +17,19 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import ai.hesso.djl.layers.CostContext;
+import ai.hesso.djl.layers.LayerSupport;
+import ai.hesso.djl.layers.RebuildContext;
 import ai.hesso.fixtures.DiscoveryModels;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public handler SPI (a user handler for a custom block, asked before the built-in ones), the
- * block paths every group carries, and a batch norm whose axis cannot be read.
+ * The discovery half of the public {@link LayerSupport} extension point (a user's support for a
+ * custom block, replacing a built-in one for the same class), and the block paths every group
+ * carries.
  */
 class DiscoveryHandlerTest {
 
@@ -76,7 +79,7 @@ class DiscoveryHandlerTest {
     }
 
     @Test
-    void userHandlerMakesACustomBlockPrunable() {
+    void userSupportMakesACustomBlockPrunable() {
         Shape input = DiscoveryModels.MLP_INPUT;
         Block block = Models.init(modelWithScale(), manager, input);
 
@@ -85,7 +88,7 @@ class DiscoveryHandlerTest {
 
         DiscoveryReport r =
                 GroupDiscovery.builder()
-                        .optHandler(new ScaleHandler())
+                        .optLayer(new ScaleSupport())
                         .build()
                         .discover(block, input);
         DiscoveredGroup g = r.group("01Linear").orElseThrow();
@@ -104,7 +107,7 @@ class DiscoveryHandlerTest {
     }
 
     @Test
-    void userHandlerForACustomResidualBlockCouplesItsSum() {
+    void userSupportForACustomResidualBlockCouplesItsSum() {
         Shape input = DiscoveryModels.MLP_INPUT;
         Block block =
                 Models.init(
@@ -125,7 +128,7 @@ class DiscoveryHandlerTest {
 
         DiscoveryReport r =
                 GroupDiscovery.builder()
-                        .optHandler(new ResidualHandler())
+                        .optLayer(new ResidualSupport())
                         .build()
                         .discover(block, input);
         assertEquals(2, r.groups().size(), r.format());
@@ -150,24 +153,34 @@ class DiscoveryHandlerTest {
     }
 
     @Test
-    void userHandlersComeBeforeTheBuiltInOnes() {
+    void userSupportsReplaceTheBuiltInOnes() {
         Shape input = DiscoveryModels.MLP_INPUT;
         Block block = Models.init(DiscoveryModels.mlp(), manager, input);
-        LayerHandler refuseLinear =
-                new LayerHandler() {
+        LayerSupport<Linear> refuseLinear =
+                new LayerSupport<>() {
                     @Override
-                    public boolean supports(Block b) {
-                        return b instanceof Linear;
+                    public Class<Linear> blockType() {
+                        return Linear.class;
                     }
 
                     @Override
                     public List<Trace> trace(
-                            Block b, String path, List<Trace> inputs, DiscoveryContext ctx) {
+                            Linear b, String path, List<Trace> inputs, DiscoveryContext ctx) {
                         return ctx.unsupported(b, path, inputs, "refused by the user", true);
+                    }
+
+                    @Override
+                    public Shape[] cost(Linear b, String path, Shape[] in, CostContext ctx) {
+                        return b.getOutputShapes(in);
+                    }
+
+                    @Override
+                    public Linear rebuild(Linear b, String path, RebuildContext ctx) {
+                        return b;
                     }
                 };
         DiscoveryReport r =
-                GroupDiscovery.builder().optHandler(refuseLinear).build().discover(block, input);
+                GroupDiscovery.builder().optLayer(refuseLinear).build().discover(block, input);
         assertTrue(r.groups().isEmpty(), r.format());
         assertTrue(
                 r.findings().stream()
@@ -175,32 +188,6 @@ class DiscoveryHandlerTest {
                                 f ->
                                         f.subject().equals("03Linear")
                                                 && f.message().contains("refused by the user")),
-                r.findings().toString());
-    }
-
-    @Test
-    void batchNormWithAnUnreadableAxisIsUnsupportedNotGuessed() {
-        Shape input = DiscoveryModels.IMAGE_INPUT;
-        Block block = Models.init(DiscoveryModels.vgg(), manager, input);
-        DiscoveryReport r =
-                GroupDiscovery.builder()
-                        .optHandler(new BatchNormHandler(b -> Optional.empty()))
-                        .build()
-                        .discover(block, input);
-        DiscoveredGroup conv = r.group("01Conv2d").orElseThrow();
-        assertFalse(conv.group().prunable());
-        assertTrue(
-                conv.group().reason().contains("unsupported block 02BatchNorm (BatchNorm)"),
-                conv.group().reason());
-        assertTrue(r.groupOf("02BatchNorm_gamma").isEmpty());
-        assertTrue(
-                r.findings().stream()
-                        .anyMatch(
-                                f ->
-                                        f.subject().equals("02BatchNorm")
-                                                && f.message()
-                                                        .contains(
-                                                                "cannot read the normalised axis")),
                 r.findings().toString());
     }
 
@@ -214,35 +201,58 @@ class DiscoveryHandlerTest {
                 .add(Linear.builder().setUnits(3).build());
     }
 
-    /** The user's handler: a scale follows its input's channels. */
-    static final class ScaleHandler implements LayerHandler {
+    /** The user's support: a scale follows its input's channels. */
+    static final class ScaleSupport implements LayerSupport<Scale> {
         @Override
-        public boolean supports(Block block) {
-            return block instanceof Scale;
+        public Class<Scale> blockType() {
+            return Scale.class;
         }
 
         @Override
-        public List<Trace> trace(Block block, String path, List<Trace> in, DiscoveryContext ctx) {
+        public List<Trace> trace(Scale block, String path, List<Trace> in, DiscoveryContext ctx) {
             Trace x = ctx.relayout(in.get(0), 1, path);
             return List.of(ctx.follow(x, block, path, x.shape(), List.of("scale"), List.of()));
         }
-    }
 
-    /** The user's handler for {@link Residual}: trace the inner block, then add the input. */
-    static final class ResidualHandler implements LayerHandler {
         @Override
-        public boolean supports(Block block) {
-            return block instanceof Residual;
+        public Shape[] cost(Scale block, String path, Shape[] in, CostContext ctx) {
+            return in;
         }
 
         @Override
-        public List<Trace> trace(Block block, String path, List<Trace> in, DiscoveryContext ctx) {
+        public Scale rebuild(Scale block, String path, RebuildContext ctx) {
+            return new Scale();
+        }
+    }
+
+    /** The user's support for {@link Residual}: trace the inner block, then add the input. */
+    static final class ResidualSupport implements LayerSupport<Residual> {
+        @Override
+        public Class<Residual> blockType() {
+            return Residual.class;
+        }
+
+        @Override
+        public List<Trace> trace(
+                Residual block, String path, List<Trace> in, DiscoveryContext ctx) {
             Pair<String, Block> inner = block.getChildren().get(0);
             List<Trace> y =
                     ctx.visit(
                             inner.getValue(), DiscoveryContext.paramPath(path, inner.getKey()), in);
             Trace x = in.get(0);
             return List.of(ctx.sum(path, List.of(y.get(0), x), x.shape()));
+        }
+
+        @Override
+        public Shape[] cost(Residual block, String path, Shape[] in, CostContext ctx) {
+            Pair<String, Block> inner = block.getChildren().get(0);
+            ctx.visit(inner.getValue(), DiscoveryContext.paramPath(path, inner.getKey()), in);
+            return in;
+        }
+
+        @Override
+        public Residual rebuild(Residual block, String path, RebuildContext ctx) {
+            return new Residual(ctx.children(block, path).get(0));
         }
     }
 

@@ -120,7 +120,7 @@ class LayoutLimitsTest {
                                         f.subject().equals("03Conv2dTranspose")
                                                 && f.message()
                                                         .contains(
-                                                                "no handler for "
+                                                                "no layer support for "
                                                                         + Conv2dTranspose.class
                                                                                 .getName())),
                 r.findings().toString());

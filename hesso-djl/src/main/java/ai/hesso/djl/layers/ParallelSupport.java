@@ -1,10 +1,13 @@
-package ai.hesso.djl.discovery;
+package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.util.Pair;
+import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Probes;
+import ai.hesso.djl.discovery.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -21,19 +24,24 @@ import java.util.function.Function;
  *       their offsets;
  *   <li>anything else is unsupported.
  * </ul>
+ *
+ * <p>Cost: every branch on the same inputs; the join itself (an add, a concatenation) is not
+ * counted. Rebuild: the same join over the rebuilt branches. A container, with no width or MACs of
+ * its own (see {@link SequentialSupport}).
  */
-final class ParallelHandler implements LayerHandler {
+final class ParallelSupport implements LayerSupport<ParallelBlock> {
 
     /** {@inheritDoc} */
     @Override
-    public boolean supports(Block block) {
-        return block.getClass() == ParallelBlock.class;
+    public Class<ParallelBlock> blockType() {
+        return ParallelBlock.class;
     }
 
     /** {@inheritDoc} */
     @Override
     @SuppressWarnings("unchecked")
-    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+    public List<Trace> trace(
+            ParallelBlock block, String path, List<Trace> inputs, DiscoveryContext ctx) {
         List<Trace> ends = new ArrayList<>();
         boolean singleOutputs = true;
         for (Pair<String, Block> child : block.getChildren()) {
@@ -47,8 +55,9 @@ final class ParallelHandler implements LayerHandler {
         }
         Function<List<NDList>, NDList> join =
                 (Function<List<NDList>, NDList>)
-                        Reflect.field(block, ParallelBlock.class, "function").orElse(null);
-        Shape[] outs = block.getOutputShapes(DiscoveryContext.shapes(inputs));
+                        Settings.find(block, ParallelBlock.class, "function").orElse(null);
+        Shape[] outs =
+                block.getOutputShapes(inputs.stream().map(Trace::shape).toArray(Shape[]::new));
         if (join == null || !singleOutputs || outs.length != 1 || ends.isEmpty()) {
             return ctx.unsupported(block, path, ends, "join of unknown form", false);
         }
@@ -56,17 +65,16 @@ final class ParallelHandler implements LayerHandler {
         List<Shape> shapes = ends.stream().map(Trace::shape).toList();
         if (ends.size() >= 2
                 && shapes.stream().allMatch(s -> s.equals(out))
-                && ctx.probes.isSumJoin(join, out, ends.size())) {
+                && ctx.probes().isSumJoin(join, out, ends.size())) {
             return List.of(sum(block, path, ends, join, out, ctx));
         }
-        int axis = ctx.probes.concatAxis(join, shapes, out);
+        int axis = ctx.probes().concatAxis(join, shapes, out);
         if (axis >= 0) {
-            List<Segment> segments = new ArrayList<>();
+            List<Trace> parts = new ArrayList<>();
             for (Trace t : ends) {
-                Trace r = ctx.relayout(t, axis, path);
-                segments.addAll(r.segments());
+                parts.add(ctx.relayout(t, axis, path));
             }
-            return List.of(new Trace(segments, out, axis));
+            return List.of(Trace.concat(parts, out, axis));
         }
         return ctx.unsupported(
                 block, path, ends, "join is neither a sum nor a concatenation", false);
@@ -82,7 +90,7 @@ final class ParallelHandler implements LayerHandler {
         Trace first = ends.get(0);
         int axis = first.channelAxis();
         Probes.Verdict verdict =
-                ctx.probes.channelwise(ctx.probes.sumOnFirst(join, ends.size()), out, axis);
+                ctx.probes().channelwise(ctx.probes().sumOnFirst(join, ends.size()), out, axis);
         if (verdict == Probes.Verdict.NOT_CHANNELWISE) {
             return ctx.unsupported(block, path, ends, "sum join mixes channels", false).get(0);
         }
@@ -91,5 +99,23 @@ final class ParallelHandler implements LayerHandler {
             ctx.blockAll(lead, "the join of " + path + " maps a zero sum to a non-zero output");
         }
         return lead;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] cost(ParallelBlock block, String path, Shape[] inputs, CostContext ctx) {
+        for (Pair<String, Block> child : block.getChildren()) {
+            ctx.visit(child.getValue(), DiscoveryContext.paramPath(path, child.getKey()), inputs);
+        }
+        return block.getOutputShapes(inputs);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public ParallelBlock rebuild(ParallelBlock block, String path, RebuildContext ctx) {
+        Function<List<NDList>, NDList> join =
+                ctx.setting(block, ParallelBlock.class, "function", Function.class, path);
+        return new ParallelBlock(join, ctx.children(block, path));
     }
 }

@@ -1,8 +1,9 @@
-package ai.hesso.djl.discovery;
+package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
+import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Trace;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,23 +11,27 @@ import java.util.Optional;
  * {@link LayerNorm}: its mean and variance mix every channel of the normalised axes, so a zeroed
  * input channel changes the other channels: the producers feeding it stay unprunable. Gamma and
  * beta are coupled with those producers (the compact layer norm has the input's width). When the
- * normalised axes cannot be read the block is unsupported (the handler does not guess them).
+ * normalised axes cannot be read the block is unsupported (the support does not guess them).
+ *
+ * <p>Cost: one MAC per output value, as a batch norm. Width: its input's. Rebuild: axes, epsilon,
+ * center and scale copied.
  */
-final class LayerNormHandler implements LayerHandler {
+final class LayerNormSupport implements LayerSupport<LayerNorm> {
 
     /** {@inheritDoc} */
     @Override
-    public boolean supports(Block block) {
-        return block.getClass() == LayerNorm.class;
+    public Class<LayerNorm> blockType() {
+        return LayerNorm.class;
     }
 
     /** {@inheritDoc} */
     @Override
-    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+    public List<Trace> trace(
+            LayerNorm block, String path, List<Trace> inputs, DiscoveryContext ctx) {
         if (inputs.size() != 1) {
             return ctx.unsupported(block, path, inputs, "expects one input", true);
         }
-        Optional<Object> read = Reflect.field(block, LayerNorm.class, "axis");
+        Optional<Object> read = Settings.find(block, LayerNorm.class, "axis");
         if (read.isEmpty() || !(read.get() instanceof int[] axes) || axes.length == 0) {
             return ctx.unsupported(
                     block,
@@ -48,10 +53,8 @@ final class LayerNormHandler implements LayerHandler {
             in = ctx.relayout(in, axis, path);
             ctx.blockAll(in, why);
             if (in.singleProducer()) {
-                int node = in.segments().get(0).node();
-                ctx.member(node, block, path, "gamma");
-                ctx.member(node, block, path, "beta");
-                return List.of(in.withShape(out));
+                return List.of(
+                        ctx.follow(in, block, path, out, List.of("gamma", "beta"), List.of()));
             }
         } else {
             ctx.blockAll(in, why);
@@ -59,5 +62,22 @@ final class LayerNormHandler implements LayerHandler {
         Trace result = ctx.produce(block, path, out, axis, List.of("gamma", "beta"));
         ctx.blockAll(result, why);
         return List.of(result);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] cost(LayerNorm block, String path, Shape[] inputs, CostContext ctx) {
+        return NormCost.count(block, path, inputs, ctx);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public LayerNorm rebuild(LayerNorm block, String path, RebuildContext ctx) {
+        return LayerNorm.builder()
+                .axis(ctx.setting(block, LayerNorm.class, "axis", int[].class, path).clone())
+                .optEpsilon(ctx.setting(block, LayerNorm.class, "epsilon", Float.class, path))
+                .optCenter(ctx.setting(block, LayerNorm.class, "center", Boolean.class, path))
+                .optScale(ctx.setting(block, LayerNorm.class, "scale", Boolean.class, path))
+                .build();
     }
 }

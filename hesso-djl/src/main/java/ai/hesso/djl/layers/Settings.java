@@ -1,18 +1,39 @@
-package ai.hesso.djl.compact;
+package ai.hesso.djl.layers;
 
+import ai.hesso.djl.compact.CompactionException;
 import java.lang.reflect.Field;
+import java.util.Optional;
 
 /**
- * Reads private settings of DJL layers that have no getter (a batch norm's axis and epsilon, a
- * lambda's function, a parallel block's join). A setting that cannot be read stops compaction with
- * the block's path: it never guesses a default.
+ * Reads private settings of DJL blocks that have no getter (a batch norm's axis and epsilon, a
+ * lambda's function, a parallel block's join). Discovery treats an unreadable setting as unknown
+ * ({@link #find}); a rebuild stops with the block's path ({@link #read}): neither guesses a
+ * default.
  */
-final class Fields {
+final class Settings {
 
-    private Fields() {}
+    private Settings() {}
 
     /**
      * Reads a declared field.
+     *
+     * @param target the object
+     * @param owner the class that declares the field
+     * @param name the field name
+     * @return the value, or empty when it cannot be read
+     */
+    static Optional<Object> find(Object target, Class<?> owner, String name) {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return Optional.ofNullable(field.get(target));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads a declared field for a rebuild.
      *
      * @param target the block
      * @param owner the class that declares the field
@@ -33,7 +54,7 @@ final class Fields {
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + Compaction.display(path)
+                            + RebuildContext.display(path)
                             + " ("
                             + target.getClass().getName()
                             + "): its setting '"
@@ -47,7 +68,7 @@ final class Fields {
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + Compaction.display(path)
+                            + RebuildContext.display(path)
                             + " ("
                             + target.getClass().getName()
                             + "): its setting '"

@@ -1,13 +1,14 @@
-package ai.hesso.djl.discovery;
+package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
+import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Trace;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,18 +23,22 @@ import java.util.function.UnaryOperator;
  *       H * W, (c + 1) * H * W)};
  *   <li>anything else is unsupported.
  * </ul>
+ *
+ * <p>Cost: 0 MACs and not listed (it multiplies by no weight; pooling's additions are not counted).
+ * Rebuild: the same function under the same name; its width is its input's.
  */
-final class LambdaHandler implements LayerHandler {
+final class LambdaSupport implements LayerSupport<LambdaBlock> {
 
     /** {@inheritDoc} */
     @Override
-    public boolean supports(Block block) {
-        return block.getClass() == LambdaBlock.class;
+    public Class<LambdaBlock> blockType() {
+        return LambdaBlock.class;
     }
 
     /** {@inheritDoc} */
     @Override
-    public List<Trace> trace(Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+    public List<Trace> trace(
+            LambdaBlock block, String path, List<Trace> inputs, DiscoveryContext ctx) {
         if (inputs.size() != 1) {
             return ctx.unsupported(block, path, inputs, "lambda with several inputs", true);
         }
@@ -45,7 +50,7 @@ final class LambdaHandler implements LayerHandler {
         }
         Shape out = outs[0];
         int axis = in.channelAxis();
-        ParameterStore store = new ParameterStore(ctx.probes.manager(), false);
+        ParameterStore store = new ParameterStore(ctx.probes().manager(), false);
         UnaryOperator<NDArray> f =
                 x -> block.forward(store, new NDList(x), false).singletonOrThrow();
         // the channels stay on their axis, or stay last when a middle axis is reduced away
@@ -61,9 +66,9 @@ final class LambdaHandler implements LayerHandler {
                         && out.get(0) == inShape.get(0)
                         && out.get(outAxis) == inShape.get(axis);
         if (keepsChannels) {
-            switch (ctx.probes.channelwise(f, inShape, axis, outAxis)) {
+            switch (ctx.probes().channelwise(f, inShape, axis, outAxis)) {
                 case CHANNELWISE:
-                    return List.of(new Trace(in.segments(), out, outAxis));
+                    return List.of(in.withShape(out, outAxis));
                 case NOT_ZERO_PRESERVING:
                     ctx.blockAll(
                             in,
@@ -71,7 +76,7 @@ final class LambdaHandler implements LayerHandler {
                                     + path
                                     + " maps a zero channel to a non-zero one (like sigmoid): the"
                                     + " next layer would still see it");
-                    return List.of(new Trace(in.segments(), out, outAxis));
+                    return List.of(in.withShape(out, outAxis));
                 default:
                     return ctx.unsupported(
                             block, path, inputs, "lambda mixes channels on axis " + axis, true);
@@ -82,17 +87,12 @@ final class LambdaHandler implements LayerHandler {
                         && out.dimension() == 2
                         && out.get(0) == inShape.get(0)
                         && out.get(1) * inShape.get(0) == inShape.size();
-        if (flattenShape && ctx.probes.isFlatten(f, inShape)) {
+        if (flattenShape && ctx.probes().isFlatten(f, inShape)) {
             if (axis != 1) {
                 ctx.blockAll(in, "flattened by " + path + " with channels on axis " + axis);
                 return List.of(ctx.opaque(path, out, "flatten of channels-last data"));
             }
-            long spatial = inShape.slice(2).size();
-            List<Segment> segments = new ArrayList<>();
-            for (Segment s : in.segments()) {
-                segments.add(new Segment(s.node(), s.channels(), s.columnsPerChannel() * spatial));
-            }
-            return List.of(new Trace(segments, out, 1));
+            return List.of(in.flattened(inShape.slice(2).size(), out));
         }
         return ctx.unsupported(
                 block,
@@ -100,5 +100,20 @@ final class LambdaHandler implements LayerHandler {
                 inputs,
                 "lambda changes shape " + inShape + " -> " + out + " in a way no probe recognises",
                 true);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] cost(LambdaBlock block, String path, Shape[] inputs, CostContext ctx) {
+        return block.getOutputShapes(inputs);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public LambdaBlock rebuild(LambdaBlock block, String path, RebuildContext ctx) {
+        Function<NDList, NDList> lambda =
+                ctx.setting(block, LambdaBlock.class, "lambda", Function.class, path);
+        return new LambdaBlock(lambda, block.getName());
     }
 }

@@ -1,0 +1,97 @@
+package ai.hesso.djl.layers;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.norm.BatchNorm;
+import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Trace;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@link BatchNorm}: normalises each channel on its own, so gamma and beta join the producer of its
+ * input (zeroing them zeroes the output channel exactly) and the running mean and variance are
+ * companions compaction slices. A batch norm over several producers (after a concatenation) is left
+ * unprunable. The normalised axis is read from the block; when it cannot be read the block is
+ * unsupported (the support does not guess it).
+ *
+ * <p>Cost: one MAC per output value (the scale and shift {@code y = a * x + b} with the constants
+ * folded); computing the statistics is not counted. Width: its input's. Rebuild: axis, epsilon,
+ * momentum, center and scale copied.
+ */
+final class BatchNormSupport implements LayerSupport<BatchNorm> {
+
+    private final Function<Block, Optional<Object>> axisReader;
+
+    /** A support that reads BatchNorm's private {@code axis} field. */
+    BatchNormSupport() {
+        this(block -> Settings.find(block, BatchNorm.class, "axis"));
+    }
+
+    /**
+     * A support with another way to read the axis (tests simulate a failed read).
+     *
+     * @param axisReader returns the block's axis, or empty when it cannot be read
+     */
+    BatchNormSupport(Function<Block, Optional<Object>> axisReader) {
+        this.axisReader = axisReader;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Class<BatchNorm> blockType() {
+        return BatchNorm.class;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Trace> trace(
+            BatchNorm block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        if (inputs.size() != 1) {
+            return ctx.unsupported(block, path, inputs, "expects one input", true);
+        }
+        Optional<Object> read = axisReader.apply(block);
+        if (read.isEmpty() || !(read.get() instanceof Integer)) {
+            return ctx.unsupported(
+                    block,
+                    path,
+                    inputs,
+                    "cannot read the normalised axis (BatchNorm's private field 'axis'), so the"
+                            + " channel axis is unknown",
+                    true);
+        }
+        Trace in = inputs.get(0);
+        int rank = in.shape().dimension();
+        int axis = (Integer) read.get();
+        axis = axis < 0 ? axis + rank : axis;
+        in = ctx.relayout(in, axis, path);
+        Shape out = block.getOutputShapes(new Shape[] {in.shape()})[0];
+        return List.of(
+                ctx.follow(
+                        in,
+                        block,
+                        path,
+                        out,
+                        List.of("gamma", "beta"),
+                        List.of("runningMean", "runningVar")));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] cost(BatchNorm block, String path, Shape[] inputs, CostContext ctx) {
+        return NormCost.count(block, path, inputs, ctx);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public BatchNorm rebuild(BatchNorm block, String path, RebuildContext ctx) {
+        return BatchNorm.builder()
+                .optAxis(ctx.setting(block, BatchNorm.class, "axis", Integer.class, path))
+                .optEpsilon(ctx.setting(block, BatchNorm.class, "epsilon", Float.class, path))
+                .optMomentum(ctx.setting(block, BatchNorm.class, "momentum", Float.class, path))
+                .optCenter(ctx.setting(block, BatchNorm.class, "center", Boolean.class, path))
+                .optScale(ctx.setting(block, BatchNorm.class, "scale", Boolean.class, path))
+                .build();
+    }
+}

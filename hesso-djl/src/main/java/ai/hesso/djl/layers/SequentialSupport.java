@@ -1,0 +1,77 @@
+package ai.hesso.djl.layers;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Trace;
+import java.util.List;
+
+/**
+ * {@link SequentialBlock}: its children in order, each one's outputs feeding the next, for
+ * discovery and the cost alike; the rebuild rebuilds them under the same names and keeps {@code
+ * returnIntermediate}. Subclasses may override the forward pass and are not assumed to be
+ * sequential (DJL's {@code PointwiseFeedForwardBlock} has its own support).
+ *
+ * <p>Containers have the same four parts as layers, but no width and no MACs of their own: what
+ * they know is the order their children run in (which the trace and the cost follow) and how to put
+ * rebuilt children back together.
+ */
+final class SequentialSupport implements LayerSupport<SequentialBlock> {
+
+    /** {@inheritDoc} */
+    @Override
+    public Class<SequentialBlock> blockType() {
+        return SequentialBlock.class;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<Trace> trace(
+            SequentialBlock block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        return traceChildren(block, path, inputs, ctx);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] cost(SequentialBlock block, String path, Shape[] inputs, CostContext ctx) {
+        return costChildren(block, path, inputs, ctx);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SequentialBlock rebuild(SequentialBlock block, String path, RebuildContext ctx) {
+        SequentialBlock copy = new SequentialBlock();
+        copy.setReturnIntermediate(block.isReturnIntermediate());
+        copy.addAll(ctx.children(block, path));
+        return copy;
+    }
+
+    /** Traces the children of a sequential block in order. */
+    static List<Trace> traceChildren(
+            Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        List<Trace> current = inputs;
+        for (Pair<String, Block> child : block.getChildren()) {
+            current =
+                    ctx.visit(
+                            child.getValue(),
+                            DiscoveryContext.paramPath(path, child.getKey()),
+                            current);
+        }
+        return current;
+    }
+
+    /** Counts the children of a sequential block in order. */
+    static Shape[] costChildren(Block block, String path, Shape[] inputs, CostContext ctx) {
+        Shape[] current = inputs;
+        for (Pair<String, Block> child : block.getChildren()) {
+            current =
+                    ctx.visit(
+                            child.getValue(),
+                            DiscoveryContext.paramPath(path, child.getKey()),
+                            current);
+        }
+        return current;
+    }
+}
