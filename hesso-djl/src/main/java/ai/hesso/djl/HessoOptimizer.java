@@ -355,6 +355,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
         private Float djlWeightDecay;
         private Block block;
+        // whether setBlock was called: a null from it is a model whose block is not set yet
+        private boolean blockGiven;
         private NodeGroupSource groupSource;
         private boolean failIfNothingToPrune = true;
         private CostModel costModel;
@@ -462,11 +464,13 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         /**
          * Sets the block being trained: its parameter names address the node groups.
          *
-         * @param block the model's block
+         * @param block the model's block; {@code model.getBlock()} is null until {@code
+         *     model.setBlock(block)} is called, so set the model's block first
          * @return this builder
          */
         public Builder setBlock(Block block) {
             this.block = block;
+            this.blockGiven = true;
             return this;
         }
 
@@ -589,8 +593,13 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             }
             if (block == null) {
                 throw new IllegalArgumentException(
-                        "block is required: call setBlock(model.getBlock()) so HESSO can name"
-                                + " the parameters");
+                        blockGiven
+                                ? "setBlock(..) was given null: model.getBlock() returns null until"
+                                        + " model.setBlock(block) is called; call"
+                                        + " model.setBlock(block) before building the optimizer,"
+                                        + " or pass the block itself to setBlock(block)"
+                                : "block is required: call setBlock(model.getBlock()) so HESSO can"
+                                        + " name the parameters");
             }
             if (pruning == null) {
                 throw new IllegalArgumentException(
