@@ -26,6 +26,7 @@ public final class CompactModel implements AutoCloseable {
     private final Model model;
     private final ChannelSelection selection;
     private final LayerWidths widths;
+    private final LayerWidths originalWidths;
     private final Shape[] inputShapes;
     private final CompactionReport report;
 
@@ -33,11 +34,13 @@ public final class CompactModel implements AutoCloseable {
             Model model,
             ChannelSelection selection,
             LayerWidths widths,
+            LayerWidths originalWidths,
             Shape[] inputShapes,
             CompactionReport report) {
         this.model = model;
         this.selection = selection;
         this.widths = widths;
+        this.originalWidths = originalWidths;
         this.inputShapes = inputShapes.clone();
         this.report = report;
     }
@@ -98,7 +101,7 @@ public final class CompactModel implements AutoCloseable {
         f.blocks = CompactFormat.blocks(model.getBlock());
         List<CompactFormat.Layer> layers = new ArrayList<>();
         for (LayerWidth w : widths.all()) {
-            layers.add(new CompactFormat.Layer(w));
+            layers.add(new CompactFormat.Layer(w, originalWidths.of(w.path()).orElseThrow()));
         }
         f.layers = layers;
         f.removedChannels = CompactFormat.removed(selection);

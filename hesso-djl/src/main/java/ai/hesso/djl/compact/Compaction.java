@@ -123,7 +123,8 @@ public final class Compaction {
                     costs.after().parameters(),
                     costs.before().macs(),
                     costs.after().macs());
-            return new CompactModel(model, selection, widths, inputShapes, costs);
+            return new CompactModel(
+                    model, selection, widths, LayerWidths.configured(block), inputShapes, costs);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -41,6 +41,36 @@ final class LayerWidths {
         return new LayerWidths(out);
     }
 
+    /**
+     * The widths a block tree is configured with, read from its layers' settings: it need not be
+     * initialized. A linear layer's units, a convolution's filters and groups.
+     *
+     * @param block the root
+     * @return the widths, in tree order
+     */
+    static LayerWidths configured(Block block) {
+        List<LayerWidth> out = new ArrayList<>();
+        collectConfigured(block, "", out);
+        return new LayerWidths(out);
+    }
+
+    private static void collectConfigured(Block block, String path, List<LayerWidth> out) {
+        if (block.getClass() == Linear.class) {
+            // DJL keeps the units private; the output shape of a one-feature input carries them
+            long units = block.getOutputShapes(new Shape[] {new Shape(1)})[0].get(0);
+            out.add(new LayerWidth(path, "Linear", units, 1));
+            return;
+        }
+        if (block instanceof Convolution conv && BlockRebuilder.isConvolution(block)) {
+            String kind = conv.getClass().getSimpleName();
+            out.add(new LayerWidth(path, kind, conv.getFilters(), conv.getGroups()));
+            return;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            collectConfigured(child.getValue(), Compaction.paramPath(path, child.getKey()), out);
+        }
+    }
+
     private static void collect(Block block, String path, RemovalPlan plan, List<LayerWidth> out) {
         if (block.getClass() == Linear.class) {
             String weight = Compaction.paramPath(path, "weight");
