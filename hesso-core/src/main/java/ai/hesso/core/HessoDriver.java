@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: create one driver per training run with the settings and the model's node groups;
  * call {@link #nextStep(StepContext)} exactly once per optimizer step (steps are counted from 1
  * here), before any tensor of that step is updated; read {@link #metrics()} and {@link
- * #prunedChannels()} at any time. The driver is not thread-safe; an engine that updates tensors on
- * several devices calls it once per step and applies the same plan to every device copy.
+ * #prunedChannels()} at any time; {@link #pruningComplete()} says when the pruned set is final. The
+ * driver is not thread-safe; an engine that updates tensors on several devices calls it once per
+ * step and applies the same plan to every device copy.
  *
  * <p>With a MAC budget ({@link HessoSettings#targetMacs()}) the engine also hands over a {@link
  * CostModel} of the model; {@link #costReport()} then says how far the budget is spent.
@@ -337,6 +338,31 @@ public final class HessoDriver {
             pruned.put(index.prunableGroups().get(g).name(), masks.pruned(g));
         }
         return pruned;
+    }
+
+    /**
+     * Whether pruning is complete: every channel the run prunes is pruned and stays exactly zero,
+     * so the model is ready to be compacted. HESSO: all periods have started and the last one has
+     * ended (after step {@link ai.hesso.core.schedule.PruningSchedule#lastPruningStep()}); CRIC:
+     * the cycles have stopped, the vote is taken and the hybrid phase is over. True from the start
+     * when the target prunes nothing. Unlike {@code metrics().phase() == PRUNED} it is already true
+     * right after the step that ends the last period.
+     *
+     * @return whether pruning is complete
+     */
+    public boolean pruningComplete() {
+        return identification.complete();
+    }
+
+    /**
+     * Returns the step with which pruning completes: exact for HESSO's periods and, from its vote
+     * on, for CRIC; before the vote CRIC's cycles may stop early, so the step lies between two
+     * bounds that narrow as the cycles run.
+     *
+     * @return the step or its bounds; {@code (0, 0)} when the target prunes nothing
+     */
+    public PruningEnd pruningEnd() {
+        return identification.end();
     }
 
     /**

@@ -74,6 +74,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     private boolean fuseAdam = true;
     private TrainingRun run;
     private HessoCheckpoint pendingResume;
+    // restored from pendingResume when read before the first step, then continued by the run
+    private HessoDriver resumedDriver;
     private int resumedEpoch;
     private double pendingLoss;
     private boolean lossGiven;
@@ -150,7 +152,9 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      * states, schedule position, CRIC progress, momentum or Adam moments and snapshots. Call it
      * before the first step, with the model's parameters loaded from the same point of the run
      * ({@link HessoCheckpoints#resume} does both). The settings are checked now; the node groups
-     * and tensor shapes at the first update, when the block is known.
+     * and tensor shapes at the first update, when the block is known. From now on {@link
+     * #metrics()}, {@link #driver()} (its pruned channels), {@link #pruningComplete()} and {@link
+     * #costReport()} read the checkpoint's state, before any further step.
      *
      * @param checkpoint the saved state, e.g. {@code HessoCheckpoint.read(path)}
      * @throws IllegalArgumentException naming every setting that differs from the saved run's
@@ -166,6 +170,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         }
         checkpoint.checkSettings(setup.fingerprint());
         this.pendingResume = checkpoint;
+        this.resumedDriver = null;
         this.resumedEpoch = checkpoint.epoch();
     }
 
@@ -203,14 +208,34 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Returns the current metrics; empty counts before the first step.
+     * Returns the current metrics: after {@link #resume} and before the next step, those of the
+     * checkpoint (its pruned channels checked against the block's arrays once they are loaded);
+     * empty counts before the first step of a fresh run.
      *
      * @return the metrics
+     * @throws IllegalArgumentException after {@link #resume}, if the checkpoint's state does not
+     *     fit the settings
      */
     public HessoMetrics metrics() {
-        return run == null
-                ? new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-                : run.metrics();
+        if (run != null) {
+            return run.metrics();
+        }
+        if (pendingResume != null) {
+            return TrainingRun.resumedMetrics(resumedDriver(), pendingResume, setup.block());
+        }
+        return new HessoMetrics(0, Phase.WARM_UP, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Whether pruning is complete: every channel the run prunes is pruned and stays exactly zero,
+     * so the model is ready to be compacted ({@link HessoDriver#pruningComplete()}: all periods
+     * ended, or CRIC's vote taken and its hybrid phase over). False before the first step of a
+     * fresh run; after {@link #resume}, the checkpoint's answer.
+     *
+     * @return whether pruning is complete
+     */
+    public boolean pruningComplete() {
+        return (run != null || pendingResume != null) && driver().pruningComplete();
     }
 
     /**
@@ -218,24 +243,40 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      * MACs per sample, the MACs without the pruned channels (what the compact model will cost), the
      * target.
      *
-     * @return the report; empty with a group sparsity target or before the first step
+     * @return the report; empty with a group sparsity target or before the first step of a fresh
+     *     run
      */
     public Optional<CostReport> costReport() {
-        return run == null ? Optional.empty() : run.driver().costReport();
+        return run == null && pendingResume == null ? Optional.empty() : driver().costReport();
     }
 
     /**
-     * Returns the driver, once the node groups have been resolved at the first update.
+     * Returns the driver: its pruned channels, channel index and pruning progress. It exists once
+     * the node groups have been resolved at the first update, or, after {@link #resume}, as
+     * restored from the checkpoint (the same driver then continues at the first update).
      *
      * @return the driver
-     * @throws IllegalStateException before the first update
+     * @throws IllegalStateException before the first update of a fresh run
+     * @throws IllegalArgumentException after {@link #resume}, if the checkpoint's state does not
+     *     fit the settings
      */
     public HessoDriver driver() {
-        if (run == null) {
-            throw new IllegalStateException(
-                    "the node groups are resolved at the first update; train at least one step");
+        if (run != null) {
+            return run.driver();
         }
-        return run.driver();
+        if (pendingResume != null) {
+            return resumedDriver();
+        }
+        throw new IllegalStateException(
+                "the node groups are resolved at the first update; train at least one step");
+    }
+
+    /** Returns the driver restored from the pending checkpoint, restoring it on first use. */
+    private HessoDriver resumedDriver() {
+        if (resumedDriver == null) {
+            resumedDriver = TrainingRun.restoreDriver(setup, pendingResume);
+        }
+        return resumedDriver;
     }
 
     /** Returns the loss handed over for the coming step, NaN when none was, for tests. */
@@ -273,8 +314,9 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             throw new IllegalStateException("this HESSO optimizer was closed; build a new one");
         }
         if (run == null) {
-            run = TrainingRun.start(setup, fuseAdam, pendingResume);
+            run = TrainingRun.start(setup, fuseAdam, pendingResume, resumedDriver);
             pendingResume = null;
+            resumedDriver = null;
         }
         TensorSlot slot = run.slot(parameterId, weight.getDevice());
         if (boundary.isFirstCallOfStep(slot)) {
@@ -355,6 +397,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
         private Float djlWeightDecay;
         private Block block;
+        // whether setBlock was called: a null from it is a model whose block is not set yet
+        private boolean blockGiven;
         private NodeGroupSource groupSource;
         private boolean failIfNothingToPrune = true;
         private CostModel costModel;
@@ -462,11 +506,13 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         /**
          * Sets the block being trained: its parameter names address the node groups.
          *
-         * @param block the model's block
+         * @param block the model's block; {@code model.getBlock()} is null until {@code
+         *     model.setBlock(block)} is called, so set the model's block first
          * @return this builder
          */
         public Builder setBlock(Block block) {
             this.block = block;
+            this.blockGiven = true;
             return this;
         }
 
@@ -589,8 +635,13 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
             }
             if (block == null) {
                 throw new IllegalArgumentException(
-                        "block is required: call setBlock(model.getBlock()) so HESSO can name"
-                                + " the parameters");
+                        blockGiven
+                                ? "setBlock(..) was given null: model.getBlock() returns null until"
+                                        + " model.setBlock(block) is called; call"
+                                        + " model.setBlock(block) before building the optimizer,"
+                                        + " or pass the block itself to setBlock(block)"
+                                : "block is required: call setBlock(model.getBlock()) so HESSO can"
+                                        + " name the parameters");
             }
             if (pruning == null) {
                 throw new IllegalArgumentException(

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.hesso.core.HessoMetrics;
-import ai.hesso.core.Phase;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,16 +58,24 @@ public final class HessoTrainingListener extends TrainingListenerAdapter {
                 .ifPresent(report -> logger.info("epoch {}: HESSO {}", epoch, report));
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Warns when training ended before pruning completed ({@link
+     * HessoOptimizer#pruningComplete()}): such a model is only partly pruned, and compacting it
+     * with the optimizer is refused unless asked for explicitly.
+     */
     @Override
     public void onTrainingEnd(Trainer trainer) {
         HessoMetrics metrics = optimizer.metrics();
-        boolean pruning = metrics.targetChannels() > 0 || optimizer.costReport().isPresent();
-        if (pruning && metrics.phase() != Phase.PRUNED) {
-            logger.warn(
-                    "training ended before HESSO finished pruning: {}; start pruning earlier or"
-                            + " shorten pruningSteps so that all periods end within training",
-                    metrics);
+        if (metrics.step() == 0 || optimizer.pruningComplete()) {
+            return;
         }
+        logger.warn(
+                "training ended before HESSO finished pruning: {}; pruning completes {}:"
+                        + " train longer, start pruning earlier or shorten pruningSteps so that"
+                        + " all periods end within training",
+                metrics,
+                optimizer.driver().pruningEnd());
     }
 }

@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
+import ai.hesso.core.PruningEnd;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
-import ai.hesso.core.cric.CricSettings;
-import ai.hesso.core.cric.ProbeSchedule;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.variant.VariantSettings;
@@ -96,12 +96,15 @@ final class TrainingRun implements AutoCloseable {
      * @param setup the optimizer's settings
      * @param fuseAdam whether Adam may run DJL's fused kernel (tests turn it off)
      * @param resume the checkpoint to continue, or null for a fresh run
+     * @param restored the driver already restored from {@code resume} ({@link #restoreDriver}) for
+     *     reading before the first step, continued as it is; or null to restore it now
      * @throws IllegalArgumentException if the block has no parameters, is not the initialized block
      *     being trained, the groups do not fit it, a positive target prunes nothing while that is
      *     an error, the announced training length ends before pruning can, or the checkpoint does
      *     not fit
      */
-    static TrainingRun start(Setup setup, boolean fuseAdam, HessoCheckpoint resume) {
+    static TrainingRun start(
+            Setup setup, boolean fuseAdam, HessoCheckpoint resume, HessoDriver restored) {
         Map<String, String> idToName = new HashMap<>();
         Map<String, Parameter> parameters = new LinkedHashMap<>();
         for (Pair<String, Parameter> pair : setup.block().getParameters()) {
@@ -120,20 +123,12 @@ final class TrainingRun implements AutoCloseable {
             resume.checkNodeGroups(groups);
         }
         HessoDriver driver;
-        try {
-            driver =
-                    new HessoDriver(
-                            setup.pruning(),
-                            groups,
-                            resume == null ? null : resume.driver(),
-                            costModel(setup));
-        } catch (IllegalArgumentException e) {
-            if (resume == null) {
-                // a fresh run's settings do not fit the model (e.g. an unreachable MAC budget)
-                throw e;
-            }
-            throw new IllegalArgumentException(
-                    resume.describe() + " does not fit the settings: " + e.getMessage(), e);
+        if (resume != null) {
+            // the checkpoint's groups equal the model's (checked above): one driver either way
+            driver = restored != null ? restored : restoreDriver(setup, resume);
+        } else {
+            // a fresh run's settings that do not fit the model (an unreachable MAC budget) throw
+            driver = new HessoDriver(setup.pruning(), groups, null, costModel(setup));
         }
         if (setup.failIfNothingToPrune()) {
             driver.nothingToPruneReason()
@@ -190,6 +185,72 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /**
+     * Restores the driver of a checkpoint, with the checkpoint's node groups: what the optimizer
+     * reads before its first step (metrics, pruned channels) and continues with at the first
+     * update, once the model's groups are found equal to the checkpoint's.
+     *
+     * @param setup the optimizer's settings
+     * @param resume the checkpoint
+     * @return the driver, as it was when the checkpoint was taken
+     * @throws IllegalArgumentException if the state does not fit the settings
+     * @throws IllegalStateException if a MAC budget needs the block's cost and the block has no
+     *     parameters loaded yet
+     */
+    static HessoDriver restoreDriver(Setup setup, HessoCheckpoint resume) {
+        if (setup.pruning().targetMacs().isPresent()
+                && setup.costModel() == null
+                && !setup.block().isInitialized()) {
+            throw new IllegalStateException(
+                    resume.describe()
+                            + " has a MAC budget, spent against the block's cost, which needs"
+                            + " the block's input shapes: load the model's parameters first"
+                            + " (HessoCheckpoints.resume does), or give optCostModel(..)");
+        }
+        try {
+            return new HessoDriver(
+                    setup.pruning(), resume.nodeGroups(), resume.driver(), costModel(setup));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    resume.describe() + " does not fit the settings: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The metrics of a checkpoint read before the first step: the restored driver's, the skipped
+     * steps the checkpoint counted, and the pruned channels checked against the block's arrays when
+     * they are all loaded (-1 when some member parameter has no array yet).
+     *
+     * @param driver the driver restored from {@code resume}
+     * @param resume the checkpoint
+     * @param block the block being trained
+     * @return the metrics, equal to those the saved run reported when it was taken
+     */
+    static HessoMetrics resumedMetrics(HessoDriver driver, HessoCheckpoint resume, Block block) {
+        ParameterList parameters = block.getParameters();
+        List<Parameter> members =
+                driver.channelIndex().prunableGroups().stream()
+                        .flatMap(g -> g.members().stream())
+                        .map(m -> parameters.get(m.tensor()))
+                        .toList();
+        int verifiedZero;
+        if (members.isEmpty()) {
+            // nothing prunable, nothing to check: what a run's first check finds too
+            verifiedZero = 0;
+        } else if (members.stream().allMatch(p -> p != null && p.isInitialized())) {
+            verifiedZero =
+                    PlanExecutor.checkPruned(
+                                    driver.channelIndex(),
+                                    driver.masks(),
+                                    name -> parameters.get(name).getArray(),
+                                    members.get(0).getArray().getManager())
+                            .zero();
+        } else {
+            verifiedZero = -1;
+        }
+        return driver.metrics().withEngineCounts(resume.skippedSteps(), verifiedZero);
+    }
+
+    /**
      * Refuses an announced training length that ends before CRIC can prune the whole target, and
      * warns when its cycles might run past it (they may end early); HESSO's periods are checked by
      * the builder.
@@ -205,15 +266,9 @@ final class TrainingRun implements AutoCloseable {
             // HESSO's periods do not depend on the groups: the builder checked them
             return;
         }
-        CricSettings cric = pruning.cric().orElseThrow();
-        int[] channels =
-                driver.channelIndex().prunableGroups().stream()
-                        .mapToInt(NodeGroup::channels)
-                        .toArray();
-        int probes = new ProbeSchedule(channels, cric.trialSparsities()).length();
-        int cycles = cric.startCricStep() + probes;
-        int earliest = cycles + cric.hybridTrainingSteps() - 1;
-        int latest = earliest + cric.maxCycles() * cric.samplingSteps();
+        PruningEnd end = driver.pruningEnd();
+        int earliest = end.earliest();
+        int latest = end.latest();
         if (earliest > total) {
             throw new IllegalArgumentException(
                     "CRIC ends pruning at step "

@@ -89,10 +89,12 @@ class BadSettingsTest {
                         "set the learning rate once: either setLearningRateTracker(tracker) or"
                                 + " setLearningRate(lr), got neither"),
                 Arguments.of(
-                        "no block",
+                        "a null block (model.getBlock() before model.setBlock(..))",
                         optimizer(b -> b.setBlock(null)),
-                        "block is required: call setBlock(model.getBlock()) so HESSO can name the"
-                                + " parameters"),
+                        "setBlock(..) was given null: model.getBlock() returns null until"
+                                + " model.setBlock(block) is called; call model.setBlock(block)"
+                                + " before building the optimizer, or pass the block itself to"
+                                + " setBlock(block)"),
                 Arguments.of(
                         "clipGrad 0",
                         optimizer(b -> b.optClipGrad(0)),

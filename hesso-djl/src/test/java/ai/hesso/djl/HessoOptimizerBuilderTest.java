@@ -1,5 +1,6 @@
 package ai.hesso.djl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,40 @@ class HessoOptimizerBuilderTest {
                                 .setLearningRate(Double.NaN)
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
+    }
+
+    @Test
+    void aNullBlockIsNamedWithItsLikelyCause() {
+        // what setBlock(model.getBlock()) passes before model.setBlock(..) was called
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Hesso.builder()
+                                        .setLearningRate(0.1)
+                                        .setBlock(null)
+                                        .setPruning(
+                                                HessoSettings.builder().setPruningSteps(2).build())
+                                        .build());
+        assertEquals(
+                "setBlock(..) was given null: model.getBlock() returns null until"
+                        + " model.setBlock(block) is called; call model.setBlock(block) before"
+                        + " building the optimizer, or pass the block itself to setBlock(block)",
+                e.getMessage());
+        // never called at all: the block is simply missing
+        IllegalArgumentException missing =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Hesso.builder()
+                                        .setLearningRate(0.1)
+                                        .setPruning(
+                                                HessoSettings.builder().setPruningSteps(2).build())
+                                        .build());
+        assertEquals(
+                "block is required: call setBlock(model.getBlock()) so HESSO can name the"
+                        + " parameters",
+                missing.getMessage());
     }
 
     @Test

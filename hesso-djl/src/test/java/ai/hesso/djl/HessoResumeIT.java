@@ -9,11 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.PruningEnd;
+import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
+import ai.hesso.djl.compact.CompactModel;
+import ai.hesso.djl.compact.Compaction;
+import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.TinyModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,6 +98,8 @@ class HessoResumeIT {
                 Scenario.loadInPlace(second.model.getBlock(), dir);
                 HessoOptimizer hesso = (HessoOptimizer) second.optimizer;
                 hesso.resume(HessoCheckpoint.read(file));
+                // read before the next step: the driver restored for it is the one that goes on
+                assertEquals(stop, hesso.metrics().step());
                 for (int k = stop + 1; k <= total; k++) {
                     second.step(Scenario.batch(batches, k));
                 }
@@ -116,6 +126,98 @@ class HessoResumeIT {
                     assertArrayEquals(a.first().encoded(), b.first().encoded());
                 }
             }
+        }
+    }
+
+    static Stream<Arguments> finishedRuns() {
+        return Stream.of(
+                // periods end with step 17: K = floor(32 * 0.5) = 16
+                Arguments.of("periods", Scenario.periodic(), 30, 16),
+                // the hybrid phase ends with step 28: K = floor(32 * 0.25) = 8
+                Arguments.of("CRIC", Scenario.cric(), 34, 8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("finishedRuns")
+    void aFinishedRunReadsTheSameRightAfterResume(
+            String name, HessoSettings pruning, int total, int target) throws Exception {
+        Path file = dir.resolve("finished.hesso");
+        HessoMetrics metrics;
+        Map<String, int[]> pruned;
+        PruningEnd end;
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingHarness first = Scenario.harness(pruning, Scenario.sgd(), 7, b -> b)) {
+            List<NDList> batches = Scenario.batches(manager);
+            for (int k = 1; k <= total; k++) {
+                first.step(Scenario.batch(batches, k));
+            }
+            HessoOptimizer hesso = (HessoOptimizer) first.optimizer;
+            assertTrue(hesso.pruningComplete());
+            metrics = hesso.metrics();
+            pruned = hesso.driver().prunedChannels();
+            end = hesso.driver().pruningEnd();
+            first.model.save(dir, Scenario.NAME);
+            hesso.checkpoint().write(file);
+        }
+        assertEquals(total, metrics.step());
+        assertEquals(Phase.PRUNED, metrics.phase());
+        assertEquals(target, metrics.pruned());
+        assertEquals(target, metrics.verifiedZero());
+        try (TrainingHarness second = Scenario.harness(pruning, Scenario.sgd(), 99, b -> b)) {
+            HessoOptimizer hesso = (HessoOptimizer) second.optimizer;
+            assertEquals(0, hesso.metrics().step(), "a new optimizer");
+            assertFalse(hesso.pruningComplete(), "a new optimizer");
+            Block block = second.model.getBlock();
+            Scenario.loadInPlace(block, dir);
+            hesso.resume(HessoCheckpoint.read(file));
+            // no step since: everything read comes from the checkpoint and the loaded arrays
+            assertEquals(metrics, hesso.metrics());
+            assertEquals(pruned.keySet(), hesso.driver().prunedChannels().keySet());
+            for (String group : pruned.keySet()) {
+                assertArrayEquals(pruned.get(group), hesso.driver().prunedChannels().get(group));
+            }
+            assertTrue(hesso.pruningComplete());
+            assertEquals(end, hesso.driver().pruningEnd());
+            // so a resumed, finished run compacts with its optimizer
+            DiscoveryReport report =
+                    GroupDiscovery.builder().build().discover(block, Scenario.INPUT);
+            try (CompactModel compact = Compaction.compact(block, report, hesso, Scenario.INPUT)) {
+                assertEquals(target, compact.selection().count());
+                for (String group : pruned.keySet()) {
+                    assertArrayEquals(pruned.get(group), compact.selection().removed(group));
+                }
+            }
+        }
+    }
+
+    @Test
+    void hessoCheckpointsResumeOfAFinishedRunReadsItsCheckpointBeforeAnyStep() throws Exception {
+        // 4 epochs of 10 steps: CRIC prunes 8 of 32 channels with step 28
+        ResumeFit.fit(dir, 4, 4);
+        try (Model model = Model.newInstance("mlp")) {
+            model.setBlock(TinyModels.mlp(6, 16, 3));
+            HessoOptimizer hesso = ResumeFit.optimizer(model, 4);
+            assertEquals(4, HessoCheckpoints.resume(model, hesso, dir));
+            HessoMetrics metrics = hesso.metrics();
+            assertEquals(40, metrics.step());
+            assertEquals(Phase.PRUNED, metrics.phase());
+            assertEquals(32, metrics.prunableChannels());
+            assertEquals(8, metrics.targetChannels());
+            assertEquals(8, metrics.pruned());
+            // checked against the parameters the resume loaded
+            assertEquals(8, metrics.verifiedZero());
+            assertEquals(0, metrics.skippedSteps());
+            assertTrue(hesso.pruningComplete());
+            int count = 0;
+            for (NodeGroup group : hesso.driver().channelIndex().prunableGroups()) {
+                int[] channels = hesso.driver().prunedChannels().get(group.name());
+                count += channels.length;
+                assertEquals(
+                        channels.length,
+                        TrainingHarness.zeroChannels(model.getBlock(), group),
+                        group.name());
+            }
+            assertEquals(8, count);
         }
     }
 

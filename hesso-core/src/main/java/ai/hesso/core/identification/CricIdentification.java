@@ -2,6 +2,7 @@ package ai.hesso.core.identification;
 
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.PruningEnd;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.ChannelCosts;
@@ -270,6 +271,30 @@ final class CricIdentification extends Identification {
     @Override
     public int stage() {
         return cycle;
+    }
+
+    @Override
+    boolean selectionsDone() {
+        return cyclesDone;
+    }
+
+    /**
+     * The vote's step {@code v} fixes the end: its hybrid phase commits at {@code v + H - 1}. The
+     * cycles start at {@code p0 = startCricStep + probe steps}; the vote comes at a cycle boundary,
+     * at the earliest the next one ({@code p0} itself before the cycles start, when the first
+     * violating set is within the tolerance), at the latest after {@code maxCycles} cycles of
+     * {@code S} steps, {@code p0 + maxCycles * S}.
+     */
+    @Override
+    PruningEnd strategyEnd() {
+        int hybridLast = cric.hybridTrainingSteps() - 1;
+        if (cyclesDone) {
+            return new PruningEnd(hybridStartStep + hybridLast, hybridStartStep + hybridLast);
+        }
+        int cyclesStart = cric.startCricStep() + probes.length();
+        int latestVote = cyclesStart + cric.maxCycles() * cric.samplingSteps();
+        int earliestVote = cycle == 0 ? cyclesStart : cycleStartStep + cric.samplingSteps();
+        return new PruningEnd(earliestVote + hybridLast, latestVote + hybridLast);
     }
 
     @Override

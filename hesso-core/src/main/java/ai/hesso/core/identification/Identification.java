@@ -3,6 +3,7 @@ package ai.hesso.core.identification;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.PruningEnd;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.ChannelCosts;
@@ -193,6 +194,35 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * @return the stage
      */
     public abstract int stage();
+
+    /**
+     * Whether pruning is complete: every channel this run will prune is pruned. True from the first
+     * step when there is nothing to select ({@code K = 0}, or no prunable channel with a MAC
+     * budget); otherwise once the strategy has made its last selection and no channel is left
+     * redundant (HESSO: all periods started and the last one ended; CRIC: the vote taken and its
+     * hybrid phase over). The phase alone does not say it: the step that ends the last period still
+     * reports {@link Phase#PRUNING}, as it projected.
+     *
+     * @return whether pruning is complete
+     */
+    public boolean complete() {
+        return nothingToSelect() || (selectionsDone() && !states.any(ChannelState.REDUNDANT));
+    }
+
+    /**
+     * Returns the step with which pruning completes, as far as it is known now.
+     *
+     * @return the step or its bounds; {@code (0, 0)} when there is nothing to select
+     */
+    public PruningEnd end() {
+        return nothingToSelect() ? new PruningEnd(0, 0) : strategyEnd();
+    }
+
+    /** Whether the strategy has made its last selection (HESSO's last period, CRIC's vote). */
+    abstract boolean selectionsDone();
+
+    /** Returns the step with which the strategy's last selection is pruned, or its bounds. */
+    abstract PruningEnd strategyEnd();
 
     /**
      * Returns the progress of the strategy itself (periods, or CRIC's probe, cycles and vote).

@@ -3,6 +3,7 @@ package ai.hesso.core.identification;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.PruningEnd;
 import ai.hesso.core.StepContext;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.ChannelCosts;
@@ -98,6 +99,18 @@ final class PeriodicIdentification extends Identification {
     @Override
     public int stage() {
         return periodsStarted;
+    }
+
+    @Override
+    boolean selectionsDone() {
+        return periodsStarted == schedule.pruningPeriods();
+    }
+
+    @Override
+    PruningEnd strategyEnd() {
+        // the schedule is a pure function of the step: the last period ends where it says
+        int last = schedule.lastPruningStep();
+        return new PruningEnd(last, last);
     }
 
     @Override

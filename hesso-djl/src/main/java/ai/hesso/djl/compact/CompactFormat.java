@@ -38,20 +38,29 @@ final class CompactFormat {
     Map<String, int[]> removedChannels;
     long parameters;
 
-    /** One linear or convolution layer's width. */
+    /**
+     * One linear or convolution layer's width after compaction, and before: the original width and
+     * groups let loading check the given architecture layer by layer (0 in descriptions written
+     * before they were recorded).
+     */
     static final class Layer {
         String path;
         String kind;
         long width;
         int groups;
+        long originalWidth;
+        int originalGroups;
 
         Layer() {}
 
-        Layer(LayerWidth w) {
+        Layer(LayerWidth w, LayerWidth original) {
             this.path = w.path();
             this.kind = w.kind();
             this.width = w.width();
             this.groups = w.groups();
+            // a support without a configured width leaves them 0: loading then checks less
+            this.originalWidth = original == null ? 0 : original.width();
+            this.originalGroups = original == null ? 0 : original.groups();
         }
 
         LayerWidth toWidth() {

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ public final class CompactModel implements AutoCloseable {
     private final Model model;
     private final ChannelSelection selection;
     private final List<LayerWidth> widths;
+    private final List<LayerWidth> originalWidths;
     private final Shape[] inputShapes;
     private final CompactionReport report;
 
@@ -34,11 +37,13 @@ public final class CompactModel implements AutoCloseable {
             Model model,
             ChannelSelection selection,
             List<LayerWidth> widths,
+            List<LayerWidth> originalWidths,
             Shape[] inputShapes,
             CompactionReport report) {
         this.model = model;
         this.selection = selection;
         this.widths = List.copyOf(widths);
+        this.originalWidths = List.copyOf(originalWidths);
         this.inputShapes = inputShapes.clone();
         this.report = report;
     }
@@ -98,8 +103,10 @@ public final class CompactModel implements AutoCloseable {
         }
         f.blocks = CompactFormat.blocks(model.getBlock());
         List<CompactFormat.Layer> layers = new ArrayList<>();
+        Map<String, LayerWidth> original = new HashMap<>();
+        originalWidths.forEach(w -> original.put(w.path(), w));
         for (LayerWidth w : widths) {
-            layers.add(new CompactFormat.Layer(w));
+            layers.add(new CompactFormat.Layer(w, original.get(w.path())));
         }
         f.layers = layers;
         f.removedChannels = CompactFormat.removed(selection);

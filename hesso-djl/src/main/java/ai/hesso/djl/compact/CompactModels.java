@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,11 @@ public final class CompactModels {
      * Rebuilds the compact block from the original architecture and loads the saved parameters,
      * batch-norm running statistics included.
      *
+     * <p>The given architecture is checked against {@code compact.json} before anything is loaded:
+     * block for block (path and class), then every linear and convolution layer's width and groups
+     * against those the model had before compaction, and, once the compact block is built, the
+     * shapes of its outputs for the saved input shapes against the given architecture's.
+     *
      * @param directory the directory {@link CompactModel#save} wrote
      * @param originalArchitecture a new, uninitialized instance of the architecture the model was
      *     compacted from; it is only read, the returned model holds new blocks
@@ -59,8 +66,11 @@ public final class CompactModels {
      *     caller closes it
      * @throws IOException if a file cannot be read
      * @throws MalformedModelException if {@code compact.json} is not a version 1 description, the
-     *     architecture does not match it block for block, or the parameter file does not fit the
-     *     widths it gives
+     *     architecture does not match it (a differing block, a layer of another width or groups,
+     *     other output shapes: the message names the block path and both values), or the parameter
+     *     file does not fit the widths it gives
+     * @throws IllegalArgumentException if the architecture is already initialized (a trained
+     *     model's block rather than a new instance), naming the block and parameter
      */
     public static Model load(Path directory, Block originalArchitecture)
             throws IOException, MalformedModelException {
@@ -84,6 +94,7 @@ public final class CompactModels {
         Objects.requireNonNull(layers, "layers");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(originalArchitecture, "originalArchitecture");
+        requireNew(originalArchitecture);
         Path file = directory.resolve(CompactFormat.FILE);
         CompactFormat f = read(file);
         List<String> given = CompactFormat.blocks(originalArchitecture);
@@ -94,6 +105,7 @@ public final class CompactModels {
                             + " was saved from: "
                             + firstDifference(f.blocks, given));
         }
+        checkWidths(file, f.layers, layers.configuredWidths(originalArchitecture));
         Block rebuilt;
         DataType dataType;
         try {
@@ -119,6 +131,7 @@ public final class CompactModels {
             // Initializing first gives every parameter the shape the widths imply, so a parameter
             // file that does not fit is caught by name below instead of at the first forward pass.
             Compaction.initialize(rebuilt, model, dataType, shapes);
+            checkOutputShapes(file, originalArchitecture, rebuilt, shapes);
             Map<String, NDArray> initial = new LinkedHashMap<>();
             for (Pair<String, Parameter> p : rebuilt.getParameters()) {
                 initial.put(p.getKey(), p.getValue().getArray());
@@ -175,6 +188,145 @@ public final class CompactModels {
             count += loaded.size();
         }
         return count;
+    }
+
+    /**
+     * Refuses an architecture with an initialized parameter: load builds new blocks from the
+     * architecture's settings and would silently ignore its values, so it is most likely a trained
+     * model's block passed where the factory's new instance belongs.
+     */
+    private static void requireNew(Block architecture) {
+        String initialized = firstInitialized(architecture, "");
+        if (initialized != null) {
+            throw new IllegalArgumentException(
+                    "the architecture given to load must be a new, uninitialized instance (the"
+                            + " factory call that built the original model), but "
+                            + initialized
+                            + " is initialized; load builds new blocks and would not use its"
+                            + " values: pass a fresh instance, not a model's getBlock()");
+        }
+    }
+
+    /** Names the first block with an initialized parameter, or returns null when there is none. */
+    private static String firstInitialized(Block block, String path) {
+        for (Pair<String, Parameter> p : block.getDirectParameters()) {
+            if (p.getValue().isInitialized()) {
+                return "block "
+                        + Compaction.display(path)
+                        + " ("
+                        + block.getClass().getName()
+                        + ", parameter "
+                        + Compaction.paramPath(path, p.getKey())
+                        + ")";
+            }
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            String found =
+                    firstInitialized(child.getValue(), Compaction.paramPath(path, child.getKey()));
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks every linear and convolution layer of the given architecture against the width and
+     * groups it had before compaction; a description without them (written before they were
+     * recorded) is checked only for a given layer narrower than the compact one.
+     */
+    private static void checkWidths(
+            Path file, List<CompactFormat.Layer> layers, List<LayerWidth> configured)
+            throws MalformedModelException {
+        Map<String, LayerWidth> given = new HashMap<>();
+        configured.forEach(w -> given.put(w.path(), w));
+        for (CompactFormat.Layer saved : layers) {
+            LayerWidth mine = saved.path == null ? null : given.get(saved.path);
+            if (mine == null) {
+                // a layer the fingerprint matched but we do not rebuild: the rebuild names it
+                continue;
+            }
+            String unit = "Linear".equals(mine.kind()) ? "units" : "filters";
+            String layer =
+                    "block "
+                            + Compaction.display(saved.path)
+                            + " ("
+                            + mine.kind()
+                            + ") of the given architecture has "
+                            + mine.width()
+                            + " "
+                            + unit;
+            if (saved.originalWidth > 0 && mine.width() != saved.originalWidth) {
+                throw new MalformedModelException(
+                        layer
+                                + ", but "
+                                + file
+                                + " records that the saved model was compacted from "
+                                + saved.originalWidth
+                                + " (kept "
+                                + saved.width
+                                + "): pass the architecture the model was compacted from");
+            }
+            if (saved.originalGroups > 0 && mine.groups() != saved.originalGroups) {
+                throw new MalformedModelException(
+                        "block "
+                                + Compaction.display(saved.path)
+                                + " ("
+                                + mine.kind()
+                                + ") of the given architecture has groups="
+                                + mine.groups()
+                                + ", but "
+                                + file
+                                + " records groups="
+                                + saved.originalGroups
+                                + " before compaction");
+            }
+            if (saved.originalWidth == 0 && mine.width() < saved.width) {
+                throw new MalformedModelException(
+                        layer
+                                + ", but "
+                                + file
+                                + " keeps "
+                                + saved.width
+                                + " of them; a compacted layer is never wider than its original");
+            }
+        }
+    }
+
+    /**
+     * Checks that the given architecture and the compact block built from it give outputs of the
+     * same shapes for the saved input shapes (compaction never changes a model's outputs).
+     */
+    private static void checkOutputShapes(
+            Path file, Block architecture, Block rebuilt, Shape[] shapes)
+            throws MalformedModelException {
+        Shape[] expected;
+        try {
+            expected = architecture.getOutputShapes(shapes);
+        } catch (RuntimeException e) {
+            throw new MalformedModelException(
+                    "the architecture given to load cannot compute its outputs for the input"
+                            + " shapes "
+                            + Arrays.toString(shapes)
+                            + " in "
+                            + file
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        Shape[] actual = rebuilt.getOutputShapes(shapes);
+        if (!Arrays.equals(expected, actual)) {
+            throw new MalformedModelException(
+                    "the architecture given to load outputs "
+                            + Arrays.toString(expected)
+                            + " for the input shapes "
+                            + Arrays.toString(shapes)
+                            + " in "
+                            + file
+                            + ", the saved model "
+                            + Arrays.toString(actual)
+                            + ": it is not the architecture the model was compacted from");
+        }
     }
 
     private static String firstDifference(List<String> saved, List<String> given) {

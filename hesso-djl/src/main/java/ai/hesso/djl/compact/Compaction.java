@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.djl.layers.LayerWidth;
@@ -30,9 +31,15 @@ import org.slf4j.LoggerFactory;
  * that fails later is closed before the exception leaves. For a DJL {@code Model}, pass {@code
  * model.getBlock()}. See {@code docs/compaction.md}.
  *
+ * <p>Which channels go: a {@link HessoOptimizer}'s pruned channels ({@link #compact(Block,
+ * DiscoveryReport, HessoOptimizer, Shape...)}, refused until its pruning is complete), a map given
+ * by hand, or every channel whose rows are zero in the arrays ({@link #compactZeroChannels(Block,
+ * DiscoveryReport, Shape...)}, for a model without its optimizer; with the optimizer, checked
+ * against its pruned channels).
+ *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, inputShape);
- * try (CompactModel compact = Compaction.compactZeroChannels(block, report, inputShape)) {
+ * try (CompactModel compact = Compaction.compact(block, report, hesso, inputShape)) {
  *     System.out.print(compact.report().format());
  *     compact.save(Path.of("build/compact"));
  * }
@@ -45,8 +52,135 @@ public final class Compaction {
     private Compaction() {}
 
     /**
+     * Compacts the block a {@link HessoOptimizer} trained, removing exactly its pruned channels
+     * ({@code hesso.driver().prunedChannels()}), once pruning is complete. This is the call for a
+     * model trained with HESSO: it refuses an unfinished run (see {@link #compact(Block,
+     * DiscoveryReport, HessoOptimizer, CompactionOptions, Shape...)}).
+     *
+     * @param block the initialized block the optimizer trained
+     * @param report its discovery report
+     * @param hesso the optimizer that trained it (or resumed its checkpoint)
+     * @param inputShapes its input shapes, batch axis first
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed ({@link
+     *     HessoOptimizer#pruningComplete()}), naming the step the run is at and the step pruning
+     *     completes with; if a pruned channel is not exactly zero in the block's arrays; or if the
+     *     block is not initialized
+     * @throws IllegalArgumentException naming the group when the optimizer's node groups are not
+     *     the report's
+     * @throws CompactionException naming the block path and class of a block it cannot rebuild
+     */
+    public static CompactModel compact(
+            Block block, DiscoveryReport report, HessoOptimizer hesso, Shape... inputShapes) {
+        return compact(block, report, hesso, CompactionOptions.defaults(), inputShapes);
+    }
+
+    /**
+     * Compacts the block a {@link HessoOptimizer} trained, removing exactly its pruned channels.
+     *
+     * <p>A run whose pruning has not completed ({@link HessoOptimizer#pruningComplete()}: HESSO's
+     * last period not ended, CRIC's vote or hybrid phase still ahead) is refused unless {@link
+     * CompactionOptions#allowUnfinished()}: it would remove only the channels pruned so far, and
+     * its redundant channels, half projected, would stay. Allowed, it logs a warning and removes
+     * the channels pruned so far. Either way every removed channel must be exactly zero in the
+     * block's arrays, which catches a block other than the one the optimizer trained.
+     *
+     * @param block the initialized block the optimizer trained
+     * @param report its discovery report
+     * @param hesso the optimizer that trained it (or resumed its checkpoint)
+     * @param options whether an unfinished run is allowed
+     * @param inputShapes its input shapes, batch axis first
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed and the options do not allow it,
+     *     naming the step the run is at, the step pruning completes with and what to do; if a
+     *     pruned channel is not exactly zero in the block's arrays; if the block is not
+     *     initialized; or if the optimizer has taken no step (nor resumed one)
+     * @throws IllegalArgumentException naming the group when the optimizer's node groups are not
+     *     the report's
+     * @throws CompactionException naming the block path and class of a block it cannot rebuild
+     */
+    public static CompactModel compact(
+            Block block,
+            DiscoveryReport report,
+            HessoOptimizer hesso,
+            CompactionOptions options,
+            Shape... inputShapes) {
+        requireInitialized(block);
+        Objects.requireNonNull(report, "report");
+        ChannelSelection pruned = OptimizerChannels.pruned(hesso, report, options);
+        OptimizerChannels.requireZero(block, report, pruned);
+        return compact(block, report, pruned, inputShapes);
+    }
+
+    /**
+     * Compacts the block a {@link HessoOptimizer} trained, removing the channels that are zero in
+     * its arrays, and checks that they are exactly the optimizer's pruned channels; see {@link
+     * #compactZeroChannels(Block, DiscoveryReport, HessoOptimizer, CompactionOptions, Shape...)}.
+     *
+     * @param block the initialized block the optimizer trained
+     * @param report its discovery report
+     * @param hesso the optimizer that trained it (or resumed its checkpoint)
+     * @param inputShapes its input shapes, batch axis first
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed, or the zero channels and the
+     *     pruned channels differ, naming each channel that differs and why
+     * @throws IllegalArgumentException as {@link #compactZeroChannels(Block, DiscoveryReport,
+     *     Shape...)}
+     * @throws CompactionException naming the block path and class of a block it cannot rebuild
+     */
+    public static CompactModel compactZeroChannels(
+            Block block, DiscoveryReport report, HessoOptimizer hesso, Shape... inputShapes) {
+        return compactZeroChannels(block, report, hesso, CompactionOptions.defaults(), inputShapes);
+    }
+
+    /**
+     * Compacts the block a {@link HessoOptimizer} trained, removing the channels that are zero in
+     * its arrays, and checks that they are exactly the optimizer's pruned channels.
+     *
+     * <p>The two sets can differ, and then this refuses, naming each channel and why: a channel
+     * zero in the arrays that HESSO has not pruned (zeroed by a CRIC probe or shrunk by a CRIC
+     * cycle, both restored later; a redundant channel at the end of its projection; a dead channel
+     * that HESSO keeps), or a pruned channel that is not zero (parameters changed or loaded after
+     * training, or another block). An unfinished run is refused first, as by {@link #compact(Block,
+     * DiscoveryReport, HessoOptimizer, CompactionOptions, Shape...)}, unless the options allow it.
+     *
+     * @param block the initialized block the optimizer trained
+     * @param report its discovery report
+     * @param hesso the optimizer that trained it (or resumed its checkpoint)
+     * @param options whether an unfinished run is allowed
+     * @param inputShapes its input shapes, batch axis first
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed and the options do not allow it,
+     *     or the zero channels and the pruned channels differ, naming each channel that differs and
+     *     why
+     * @throws IllegalArgumentException as {@link #compactZeroChannels(Block, DiscoveryReport,
+     *     Shape...)}
+     * @throws CompactionException naming the block path and class of a block it cannot rebuild
+     */
+    public static CompactModel compactZeroChannels(
+            Block block,
+            DiscoveryReport report,
+            HessoOptimizer hesso,
+            CompactionOptions options,
+            Shape... inputShapes) {
+        requireInitialized(block);
+        Objects.requireNonNull(report, "report");
+        ChannelSelection pruned = OptimizerChannels.pruned(hesso, report, options);
+        ChannelSelection zeros = ChannelSelection.zeroChannels(block, report);
+        OptimizerChannels.requireSame(zeros, pruned, hesso.driver());
+        return compact(block, report, zeros, inputShapes);
+    }
+
+    /**
      * Compacts a block, removing every channel of a prunable group whose member rows are all
      * exactly zero (see {@link ChannelSelection#zeroChannels}).
+     *
+     * <p>This reads the arrays only, for a model whose optimizer is not at hand (a model loaded
+     * from disk, or pruned elsewhere). It cannot tell a pruned channel from one that is zero for
+     * another reason: a run stopped early, inside a CRIC probe or cycle, or a dead channel. For a
+     * model trained with a {@link HessoOptimizer}, pass the optimizer ({@link #compact(Block,
+     * DiscoveryReport, HessoOptimizer, Shape...)}, or {@link #compactZeroChannels(Block,
+     * DiscoveryReport, HessoOptimizer, Shape...)} to check the arrays against it).
      *
      * @param block the initialized original block
      * @param report its discovery report
@@ -64,7 +198,10 @@ public final class Compaction {
     }
 
     /**
-     * Compacts a block, removing the given channels.
+     * Compacts a block, removing the given channels. The map is taken as it is: it cannot say
+     * whether the run that pruned them had finished. With a {@link HessoOptimizer} at hand, prefer
+     * {@link #compact(Block, DiscoveryReport, HessoOptimizer, Shape...)}, which refuses an
+     * unfinished run.
      *
      * @param block the initialized original block
      * @param report its discovery report
@@ -129,7 +266,8 @@ public final class Compaction {
                     costs.after().parameters(),
                     costs.before().macs(),
                     costs.after().macs());
-            return new CompactModel(model, selection, widths, inputShapes, costs);
+            return new CompactModel(
+                    model, selection, widths, layers.configuredWidths(block), inputShapes, costs);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the channels of prunable groups whose member rows are all exactly zero, each channel's rows
- * read through {@link ChannelRows} (a run of rows per channel for an attention head).
+ * Reads which channels of prunable groups have member rows that are all exactly zero: every such
+ * channel ({@link #find}), or those of a selection that are not ({@link #notZero}). Each channel's
+ * rows are read through {@link ChannelRows} (a run of rows per channel for an attention head).
  */
 final class ZeroChannels {
 
@@ -35,10 +36,7 @@ final class ZeroChannels {
         for (DiscoveredGroup g : report.prunableGroups()) {
             List<GroupMember> members = g.group().members();
             int n = g.group().channels();
-            List<boolean[]> zero = new ArrayList<>();
-            for (GroupMember m : members) {
-                zero.add(zeroRows(block, m, g.group()));
-            }
+            List<boolean[]> zero = memberZeros(block, g);
             List<Integer> channels = new ArrayList<>();
             for (int c = 0; c < n; c++) {
                 if (!zero.get(0)[c]) {
@@ -65,6 +63,50 @@ final class ZeroChannels {
             }
         }
         return out;
+    }
+
+    /**
+     * Finds the channels of a selection that are not exactly zero in every member of their group.
+     *
+     * @param block the initialized block
+     * @param report its discovery report
+     * @param selection the channels, e.g. an optimizer's pruned set
+     * @return group name to the selected channels with a non-zero row, groups where all are zero
+     *     left out
+     */
+    static Map<String, int[]> notZero(
+            Block block, DiscoveryReport report, ChannelSelection selection) {
+        Compaction.requireInitialized(block);
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (DiscoveredGroup g : report.prunableGroups()) {
+            int[] selected = selection.removed(g.name());
+            if (selected.length == 0) {
+                continue;
+            }
+            List<boolean[]> zero = memberZeros(block, g);
+            List<Integer> channels = new ArrayList<>();
+            for (int c : selected) {
+                for (boolean[] member : zero) {
+                    if (!member[c]) {
+                        channels.add(c);
+                        break;
+                    }
+                }
+            }
+            if (!channels.isEmpty()) {
+                out.put(g.name(), channels.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        return out;
+    }
+
+    /** Returns, for each member of the group in order, which channels' rows are all zero. */
+    private static List<boolean[]> memberZeros(Block block, DiscoveredGroup g) {
+        List<boolean[]> zero = new ArrayList<>();
+        for (GroupMember m : g.group().members()) {
+            zero.add(zeroRows(block, m, g.group()));
+        }
+        return zero;
     }
 
     private static boolean[] zeroRows(Block block, GroupMember m, NodeGroup group) {

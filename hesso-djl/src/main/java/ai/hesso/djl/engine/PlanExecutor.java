@@ -317,10 +317,28 @@ public final class PlanExecutor implements AutoCloseable {
      * @return the bookkeeping's count, the arrays' count and the first disagreement
      */
     public PrunedCheck checkPruned(ChannelMasks masks, Function<String, NDArray> arrays) {
+        return checkPruned(index, masks, arrays, stateManager);
+    }
+
+    /**
+     * Counts the pruned channels of the masks that are exactly zero in every member tensor, without
+     * an executor: for a run resumed from a checkpoint and read before its first step.
+     *
+     * @param index the channel index the masks belong to
+     * @param masks the masks whose pruned sets to check
+     * @param arrays the array of each parameter, by path
+     * @param manager a manager whose sub-manager holds the temporaries, closed before returning
+     * @return the bookkeeping's count, the arrays' count and the first disagreement
+     */
+    public static PrunedCheck checkPruned(
+            ChannelIndex index,
+            ChannelMasks masks,
+            Function<String, NDArray> arrays,
+            NDManager manager) {
         int pruned = 0;
         int zero = 0;
         String firstNonZero = null;
-        try (NDManager temp = stateManager.newSubManager()) {
+        try (NDManager temp = manager.newSubManager()) {
             for (int g = 0; g < index.prunableGroups().size(); g++) {
                 int[] channels = masks.pruned(g);
                 if (channels.length == 0) {

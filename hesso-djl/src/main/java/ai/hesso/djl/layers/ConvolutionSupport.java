@@ -118,6 +118,13 @@ final class ConvolutionSupport<C extends Convolution> implements LayerSupport<C>
 
     /** {@inheritDoc} */
     @Override
+    public Optional<LayerWidth> configuredWidth(C conv, String path) {
+        return Optional.of(
+                new LayerWidth(path, type.getSimpleName(), conv.getFilters(), conv.getGroups()));
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public Optional<LayerWidth> width(C conv, String path, RemovedIndices removed) {
         String weight = CostContext.parameter(path, "weight");
         Shape shape = removed.shape(weight);

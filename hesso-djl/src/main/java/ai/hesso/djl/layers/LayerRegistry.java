@@ -81,6 +81,27 @@ public final class LayerRegistry {
         return out;
     }
 
+    /**
+     * Returns the configured width of every block of a tree that has one ({@link
+     * LayerSupport#configuredWidth}), in tree order, children included.
+     *
+     * @param root the block, initialized or not
+     * @return the widths
+     */
+    public List<LayerWidth> configuredWidths(Block root) {
+        List<LayerWidth> out = new ArrayList<>();
+        collectConfigured(root, "", out);
+        return out;
+    }
+
+    private void collectConfigured(Block block, String path, List<LayerWidth> out) {
+        find(block).flatMap(s -> configuredWidth(s, block, path)).ifPresent(out::add);
+        for (Pair<String, Block> child : block.getChildren()) {
+            collectConfigured(
+                    child.getValue(), DiscoveryContext.paramPath(path, child.getKey()), out);
+        }
+    }
+
     private void collect(Block block, String path, RemovedIndices removed, List<LayerWidth> out) {
         find(block).flatMap(s -> width(s, block, path, removed)).ifPresent(out::add);
         for (Pair<String, Block> child : block.getChildren()) {
@@ -125,6 +146,11 @@ public final class LayerRegistry {
     static <B extends Block> Optional<LayerWidth> width(
             LayerSupport<B> s, Block block, String path, RemovedIndices removed) {
         return s.width(s.blockType().cast(block), path, removed);
+    }
+
+    static <B extends Block> Optional<LayerWidth> configuredWidth(
+            LayerSupport<B> s, Block block, String path) {
+        return s.configuredWidth(s.blockType().cast(block), path);
     }
 
     static <B extends Block> Block rebuild(

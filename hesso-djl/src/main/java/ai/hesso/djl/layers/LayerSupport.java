@@ -134,6 +134,20 @@ public interface LayerSupport<B extends Block> {
     }
 
     /**
+     * Returns the width this block is configured with, read from its settings, so that a new,
+     * uninitialized block can be checked against a saved model's original widths: a linear layer's
+     * units, a convolution's filters and groups. Empty, the default, for a block whose width
+     * follows its input; a block with a {@link #width} of its own should override it.
+     *
+     * @param block the block, initialized or not
+     * @param path its path
+     * @return the configured width, or empty
+     */
+    default Optional<LayerWidth> configuredWidth(B block, String path) {
+        return Optional.empty();
+    }
+
+    /**
      * Returns a new, uninitialized block of the same class with the widths compaction recorded
      * ({@link RebuildContext#width}) and every other setting copied; a container rebuilds its
      * children with {@link RebuildContext#rebuild} under the same names.

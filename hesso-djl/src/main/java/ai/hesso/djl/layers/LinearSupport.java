@@ -52,6 +52,14 @@ final class LinearSupport implements LayerSupport<Linear> {
 
     /** {@inheritDoc} */
     @Override
+    public Optional<LayerWidth> configuredWidth(Linear block, String path) {
+        // DJL keeps the units private; the output shape of a one-feature input carries them
+        long units = block.getOutputShapes(new Shape[] {new Shape(1)})[0].get(0);
+        return Optional.of(new LayerWidth(path, "Linear", units, 1));
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public Optional<LayerWidth> width(Linear block, String path, RemovedIndices removed) {
         String weight = CostContext.parameter(path, "weight");
         long units = removed.shape(weight).get(0) - removed.count(weight, 0);

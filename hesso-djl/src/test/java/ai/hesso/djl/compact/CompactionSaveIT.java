@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,6 +17,7 @@ import ai.hesso.djl.ChildJvm;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.DiscoveryModels;
+import ai.hesso.fixtures.ModelPatterns;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -182,6 +184,16 @@ class CompactionSaveIT {
                                 "09Linear Linear 5 1",
                                 "11Linear Linear 3 1"),
                         layers);
+                List<String> originals = new ArrayList<>();
+                for (JsonElement e : json.getAsJsonArray("layers")) {
+                    JsonObject l = e.getAsJsonObject();
+                    originals.add(
+                            l.get("originalWidth").getAsLong()
+                                    + " "
+                                    + l.get("originalGroups").getAsInt());
+                }
+                // before compaction: 4 and 6 filters, 5 and 3 units
+                assertEquals(List.of("4 1", "6 1", "5 1", "3 1"), originals);
                 JsonArray blocks = json.getAsJsonArray("blocks");
                 assertEquals(":ai.djl.nn.SequentialBlock", blocks.get(0).getAsString());
                 assertEquals(
@@ -259,6 +271,135 @@ class CompactionSaveIT {
         assertEquals(
                 json + " names the parameter file compact-0000.params, which is missing",
                 missing.getMessage());
+    }
+
+    /** DJL's CIFAR-style ResNetV1-20 for 16 x 16 images with {@code classes} outputs. */
+    private static Block resnet20(int classes) {
+        return ResNetV1.builder()
+                .setNumLayers(20)
+                .setOutSize(classes)
+                .setImageShape(new Shape(3, 16, 16))
+                .build();
+    }
+
+    /** Saves a compacted ResNetV1-20 with 10 classes to {@link #dir}, some channels removed. */
+    private void saveTenClassResnet() throws IOException {
+        Shape input = CompactFixtures.RESNET20_INPUT;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = CompactFixtures.init(resnet20(10), manager, input, 4);
+            DiscoveryReport report = GroupDiscovery.builder().build().discover(block, input);
+            CompactFixtures.zeroRandomChannels(block, report, 4);
+            try (CompactModel compact = Compaction.compactZeroChannels(block, report, input)) {
+                compact.save(dir);
+            }
+        }
+    }
+
+    @Test
+    void anArchitectureOfOtherWidthsIsRefusedByBlock() throws Exception {
+        saveTenClassResnet();
+        Path json = dir.resolve("compact.json");
+        // ResNetV1's head, the last of its 13 children
+        String head = "13Linear";
+        // the same tree block for block, a head of 5 units instead of 10
+        MalformedModelException classes =
+                assertThrows(
+                        MalformedModelException.class, () -> CompactModels.load(dir, resnet20(5)));
+        assertEquals(
+                "block "
+                        + head
+                        + " (Linear) of the given architecture has 5 units, but "
+                        + json
+                        + " records that the saved model was compacted from 10 (kept 10): pass"
+                        + " the architecture the model was compacted from",
+                classes.getMessage());
+        try (Model loaded = CompactModels.load(dir, resnet20(10))) {
+            assertEquals(
+                    new Shape(2, 10),
+                    loaded.getBlock()
+                            .getOutputShapes(new Shape[] {CompactFixtures.RESNET20_INPUT})[0]);
+        }
+
+        // a layer inside: vgg's second convolution with 7 filters instead of 6 (5 kept)
+        Path vggDir = dir.resolve("vgg");
+        Shape input = DiscoveryModels.IMAGE_INPUT;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block vgg = CompactFixtures.init(DiscoveryModels.vgg(), manager, input, 2);
+            DiscoveryReport report = GroupDiscovery.builder().build().discover(vgg, input);
+            try (CompactModel compact =
+                    Compaction.compact(vgg, report, Map.of("04Conv2d", new int[] {0}), input)) {
+                compact.save(vggDir);
+            }
+        }
+        MalformedModelException filters =
+                assertThrows(
+                        MalformedModelException.class,
+                        () ->
+                                CompactModels.load(
+                                        vggDir,
+                                        ModelPatterns.vgg(new int[][] {{4, 7}}, new int[] {5}, 3)));
+        assertEquals(
+                "block 04Conv2d (Conv2d) of the given architecture has 7 filters, but "
+                        + vggDir.resolve("compact.json")
+                        + " records that the saved model was compacted from 6 (kept 5): pass the"
+                        + " architecture the model was compacted from",
+                filters.getMessage());
+    }
+
+    @Test
+    void withoutOriginalWidthsTheWidthsAndTheOutputShapesStillCatchAWrongHead() throws Exception {
+        saveTenClassResnet();
+        Path json = dir.resolve("compact.json");
+        // a description written before the original widths were recorded
+        String legacy =
+                Files.readAllLines(json, StandardCharsets.UTF_8).stream()
+                        .filter(l -> !l.contains("originalWidth") && !l.contains("originalGroups"))
+                        .map(l -> l.replace("\"groups\": 1,", "\"groups\": 1"))
+                        .reduce((a, b) -> a + "\n" + b)
+                        .orElseThrow();
+        Files.writeString(json, legacy, StandardCharsets.UTF_8);
+        MalformedModelException narrower =
+                assertThrows(
+                        MalformedModelException.class, () -> CompactModels.load(dir, resnet20(5)));
+        assertEquals(
+                "block 13Linear (Linear) of the given architecture has 5 units, but "
+                        + json
+                        + " keeps 10 of them; a compacted layer is never wider than its original",
+                narrower.getMessage());
+        // 20 units pass that check; the compact block, built with the saved 10, outputs 10
+        MalformedModelException outputs =
+                assertThrows(
+                        MalformedModelException.class, () -> CompactModels.load(dir, resnet20(20)));
+        assertEquals(
+                "the architecture given to load outputs [(2, 20)] for the input shapes"
+                        + " [(2, 3, 16, 16)] in "
+                        + json
+                        + ", the saved model [(2, 10)]: it is not the architecture the model was"
+                        + " compacted from",
+                outputs.getMessage());
+    }
+
+    @Test
+    void anInitializedArchitectureIsRefused() throws Exception {
+        Shape input = DiscoveryModels.IMAGE_INPUT;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block vgg = CompactFixtures.init(DiscoveryModels.vgg(), manager, input, 2);
+            DiscoveryReport report = GroupDiscovery.builder().build().discover(vgg, input);
+            try (CompactModel compact =
+                    Compaction.compact(vgg, report, Map.of("04Conv2d", new int[] {0}), input)) {
+                compact.save(dir);
+            }
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class, () -> CompactModels.load(dir, vgg));
+            assertEquals(
+                    "the architecture given to load must be a new, uninitialized instance (the"
+                            + " factory call that built the original model), but block 01Conv2d"
+                            + " (ai.djl.nn.convolutional.Conv2d, parameter 01Conv2d_weight) is"
+                            + " initialized; load builds new blocks and would not use its values:"
+                            + " pass a fresh instance, not a model's getBlock()",
+                    e.getMessage());
+        }
     }
 
     private static void assertSameParameters(Block expected, Block actual, String name) {
