@@ -67,6 +67,9 @@ public final class GroupDiscovery {
     /**
      * Discovers the node groups of an initialized block.
      *
+     * <p>Discovery leaves its arguments as they were (the shapes included) and does not depend on
+     * the batch size of the input shapes: probes run at a batch of their own.
+     *
      * <p>The block must be initialized (for example by {@code block.initialize(manager,
      * DataType.FLOAT32, inputShapes)} or by a {@code Trainer}); discovery does not initialize it,
      * so it never creates parameters whose lifetime the caller does not own. Discovery only reads
@@ -113,8 +116,11 @@ public final class GroupDiscovery {
                             strict);
             List<Trace> inputs = new ArrayList<>();
             for (Shape shape : inputShapes) {
+                // traced as a copy: a Shape's getShape() is its own array, and neither the
+                // caller's shapes nor the block's recorded input shapes may change
+                Shape copy = new Shape(shape.getShape().clone(), shape.getLayout().clone());
                 Trace in =
-                        ctx.opaque("input", shape, "network input: its width is fixed by the data");
+                        ctx.opaque("input", copy, "network input: its width is fixed by the data");
                 inputs.add(in);
             }
             List<Trace> outputs = ctx.visit(block, "", inputs);

@@ -158,7 +158,9 @@ final class Probes {
         if (in.dimension() < 2 || axis == 0 || in.get(0) <= PROBE_BATCH) {
             return in;
         }
-        long[] dims = in.getShape();
+        // a copy: Shape.getShape() is the shape's own array, shared with the caller's Shape (and
+        // the block's recorded input shapes), which discovery must leave as they are
+        long[] dims = in.getShape().clone();
         dims[0] = PROBE_BATCH;
         return new Shape(dims);
     }
