@@ -22,6 +22,9 @@ import java.util.function.UnaryOperator;
  *       H * W, (c + 1) * H * W)};
  *   <li>anything else is unsupported.
  * </ul>
+ *
+ * <p>A lambda that only works at the traced width (a reshape to a hard-coded channel count) leaves
+ * its input's producers unprunable ({@link DiscoveryContext#blockFixedWidth}).
  */
 final class LambdaHandler implements LayerHandler {
 
@@ -61,7 +64,11 @@ final class LambdaHandler implements LayerHandler {
                         && out.get(0) == inShape.get(0)
                         && out.get(outAxis) == inShape.get(axis);
         if (keepsChannels) {
-            switch (ctx.probes.channelwise(f, inShape, axis, outAxis)) {
+            Probes.Verdict verdict = ctx.probes.channelwise(f, inShape, axis, outAxis);
+            if (verdict != Probes.Verdict.NOT_CHANNELWISE) {
+                ctx.blockFixedWidth(in, path, f, out, outAxis, 1);
+            }
+            switch (verdict) {
                 case CHANNELWISE:
                     return List.of(new Trace(in.segments(), out, outAxis));
                 case NOT_ZERO_PRESERVING:
@@ -88,6 +95,7 @@ final class LambdaHandler implements LayerHandler {
                 return List.of(ctx.opaque(path, out, "flatten of channels-last data"));
             }
             long spatial = inShape.slice(2).size();
+            ctx.blockFixedWidth(in, path, f, out, 1, spatial);
             List<Segment> segments = new ArrayList<>();
             for (Segment s : in.segments()) {
                 segments.add(new Segment(s.node(), s.channels(), s.columnsPerChannel() * spatial));
