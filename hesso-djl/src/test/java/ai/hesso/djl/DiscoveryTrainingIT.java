@@ -185,6 +185,41 @@ class DiscoveryTrainingIT {
         }
     }
 
+    @Test
+    void aLinearAppliedTwiceKeepsItsGroupsAndThePrunedChannelsAreAllZero() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = SyntheticData.fixedBatches(manager, 24, 8, new Shape(6), 3, 9);
+            Linear shared = Linear.builder().setUnits(8).build();
+            Block block =
+                    new SequentialBlock()
+                            .add(Linear.builder().setUnits(8).build())
+                            .add(Activation.reluBlock())
+                            .add(shared)
+                            .add(Activation.reluBlock())
+                            .add(shared)
+                            .add(Activation.reluBlock())
+                            .add(Linear.builder().setUnits(8).build())
+                            .add(Activation.reluBlock())
+                            .add(Linear.builder().setUnits(3).build());
+            try (TrainingHarness run =
+                    new TrainingHarness(block, new Shape(8, 6), 6, b -> hesso(b, 0.5))) {
+                for (NDList batch : batches) {
+                    run.step(batch);
+                }
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                ChannelIndex index = hesso.driver().channelIndex();
+                // the groups reading or making the shared weight (01, 03, 05) stay unprunable
+                assertEquals(
+                        List.of("07Linear"),
+                        index.prunableGroups().stream().map(NodeGroup::name).toList());
+                // K = floor(8 * 0.5) = 4, all of them exactly zero
+                assertEquals(4, hesso.metrics().pruned());
+                assertEquals(4, hesso.metrics().verifiedZero());
+                assertEquals(4, zeroChannels(run, index));
+            }
+        }
+    }
+
     private static IllegalArgumentException firstStepFails(Function<Block, Block> given) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList batch = SyntheticData.fixedBatches(manager, 1, 4, new Shape(6), 3, 1).get(0);
