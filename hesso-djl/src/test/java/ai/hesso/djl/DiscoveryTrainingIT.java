@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.transformer.TransformerEncoderBlock;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
@@ -110,6 +115,83 @@ class DiscoveryTrainingIT {
                         index.prunableGroups().stream().map(NodeGroup::name).sorted().toList());
                 assertEquals(6, hesso.metrics().pruned());
                 assertEquals(6, zeroChannels(run, index));
+            }
+        }
+    }
+
+    @Test
+    void aModelStartingWithATransformerEncoderBlockTrainsAfterDiscovery() {
+        Shape input = new Shape(10, 4, 6);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 24 blob features per sample, read as 4 tokens of 6
+            List<NDList> batches =
+                    SyntheticData.fixedBatches(manager, 24, 10, new Shape(24), 3, 5).stream()
+                            .map(b -> new NDList(b.get(0).reshape(10, 4, 6), b.get(1)))
+                            .toList();
+            // the encoder reads the network input: 6 wide, 2 heads of 3, 10 hidden units
+            Block block =
+                    new SequentialBlock()
+                            .add(new TransformerEncoderBlock(6, 2, 10, 0f, Activation::relu))
+                            .add(
+                                    new LambdaBlock(
+                                            in ->
+                                                    new NDList(
+                                                            in.singletonOrThrow()
+                                                                    .mean(new int[] {1}))))
+                            .add(Linear.builder().setUnits(3).build());
+            try (TrainingHarness run = new TrainingHarness(block, input, 3, b -> hesso(b, 0.5))) {
+                for (NDList batch : batches) {
+                    assertTrue(Float.isFinite(run.step(batch)));
+                }
+                // discovery ran at the first update and left both shapes at batch 10
+                assertArrayEquals(new long[] {10, 4, 6}, input.getShape());
+                assertArrayEquals(new long[] {10, 4, 6}, block.getInputShapes()[0].getShape());
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                ChannelIndex index = hesso.driver().channelIndex();
+                // 2 heads + 10 hidden units (the stream is the input's): K = floor(12 * 0.5) = 6
+                assertEquals(
+                        List.of(
+                                "01TransformerEncoderBlock_01selfAttention_heads",
+                                "01TransformerEncoderBlock_03outputBlock_01Linear"),
+                        index.prunableGroups().stream().map(NodeGroup::name).sorted().toList());
+                assertEquals(6, hesso.metrics().pruned());
+                assertEquals(6, zeroChannels(run, index));
+                assertEquals(6, hesso.metrics().verifiedZero());
+            }
+        }
+    }
+
+    @Test
+    void aLinearAppliedTwiceKeepsItsGroupsAndThePrunedChannelsAreAllZero() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDList> batches = SyntheticData.fixedBatches(manager, 24, 8, new Shape(6), 3, 9);
+            Linear shared = Linear.builder().setUnits(8).build();
+            Block block =
+                    new SequentialBlock()
+                            .add(Linear.builder().setUnits(8).build())
+                            .add(Activation.reluBlock())
+                            .add(shared)
+                            .add(Activation.reluBlock())
+                            .add(shared)
+                            .add(Activation.reluBlock())
+                            .add(Linear.builder().setUnits(8).build())
+                            .add(Activation.reluBlock())
+                            .add(Linear.builder().setUnits(3).build());
+            try (TrainingHarness run =
+                    new TrainingHarness(block, new Shape(8, 6), 6, b -> hesso(b, 0.5))) {
+                for (NDList batch : batches) {
+                    run.step(batch);
+                }
+                HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+                ChannelIndex index = hesso.driver().channelIndex();
+                // the groups reading or making the shared weight (01, 03, 05) stay unprunable
+                assertEquals(
+                        List.of("07Linear"),
+                        index.prunableGroups().stream().map(NodeGroup::name).toList());
+                // K = floor(8 * 0.5) = 4, all of them exactly zero
+                assertEquals(4, hesso.metrics().pruned());
+                assertEquals(4, hesso.metrics().verifiedZero());
+                assertEquals(4, zeroChannels(run, index));
             }
         }
     }

@@ -171,6 +171,7 @@ final class CheckpointCodec {
             CheckpointJson.MemberJson m = new CheckpointJson.MemberJson();
             m.tensor = member.tensor();
             m.axis = member.axis().name();
+            m.rowsPerChannel = member.rowsPerChannel();
             json.members.add(m);
         }
         return json;
@@ -179,7 +180,12 @@ final class CheckpointCodec {
     private static NodeGroup group(CheckpointJson.GroupJson json) {
         List<GroupMember> members =
                 json.members.stream()
-                        .map(m -> new GroupMember(m.tensor, ChannelAxis.valueOf(m.axis)))
+                        .map(
+                                m ->
+                                        new GroupMember(
+                                                m.tensor,
+                                                ChannelAxis.valueOf(m.axis),
+                                                m.rowsPerChannel == null ? 1 : m.rowsPerChannel))
                         .toList();
         return new NodeGroup(json.name, json.channels, members, json.prunable, json.reason);
     }

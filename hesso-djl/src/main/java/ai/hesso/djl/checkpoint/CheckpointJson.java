@@ -41,6 +41,14 @@ final class CheckpointJson {
     static final class MemberJson {
         String tensor;
         String axis;
+
+        /**
+         * Indices of the axis per channel; absent (null) in files written before it was saved,
+         * which read as 1, the only value those files' writers could have meant for a member they
+         * did not know to be a run of rows (an attention head's group then no longer fits the
+         * model, and resume says so, naming rowsPerChannel).
+         */
+        Integer rowsPerChannel;
     }
 
     /** The core's {@code DriverState}. */

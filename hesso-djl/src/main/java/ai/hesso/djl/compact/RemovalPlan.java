@@ -170,7 +170,8 @@ final class RemovalPlan {
      * @return the shape with the removed indices gone
      */
     Shape shapeAfter(String parameter, Shape shape) {
-        long[] dims = shape.getShape();
+        // a copy: Shape.getShape() is the shape's own array (an NDArray's cached shape)
+        long[] dims = shape.getShape().clone();
         for (Map.Entry<Integer, TreeSet<Long>> e : removedFrom(parameter).entrySet()) {
             dims[e.getKey()] -= e.getValue().size();
         }

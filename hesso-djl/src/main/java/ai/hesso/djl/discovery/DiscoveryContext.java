@@ -1,5 +1,6 @@
 package ai.hesso.djl.discovery;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The state of one discovery run, handed to every {@link LayerSupport#trace}: what a layer's
@@ -197,6 +199,38 @@ public final class DiscoveryContext {
         Trace result = Trace.of(node, trace.shape(), axis);
         relayouts.put(key, result);
         return result;
+    }
+
+    /**
+     * Blocks the producers of {@code in} when {@code f} (a lambda, a join) only works at the traced
+     * width: removing any of their channels would build a model that fails ({@link
+     * Probes#fixedWidth}).
+     *
+     * @param in the input whose channels {@code f} reads
+     * @param path the path of the block that applies {@code f}, for the reason
+     * @param f the function of the input
+     * @param out {@code f}'s output shape at the traced width
+     * @param outAxis the output axis that holds the channels
+     * @param outPerChannel output indices per input channel on that axis
+     */
+    public void blockFixedWidth(
+            Trace in,
+            String path,
+            UnaryOperator<NDArray> f,
+            Shape out,
+            int outAxis,
+            long outPerChannel) {
+        String why =
+                probes.fixedWidth(f, in.shape(), in.channelAxis(), out, outAxis, outPerChannel);
+        if (why != null) {
+            blockAll(
+                    in,
+                    display(path)
+                            + " fixes the width at "
+                            + in.shape().get(in.channelAxis())
+                            + " channels: "
+                            + why);
+        }
     }
 
     /**

@@ -11,8 +11,12 @@ import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.djl.layers.LayerSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -34,8 +38,9 @@ import java.util.Set;
  * leave their group unprunable unless they are exactly zero. Whatever is not proven zero-invariant
  * stays unprunable with a reason: the network input, the last layer (it feeds the loss), producers
  * feeding a layer norm or a non-zero-preserving lambda, grouped and transposed convolutions, a
- * batch norm over a concatenation, and everything around an unsupported block. The project's {@code
- * docs/discovery.md} explains each case.
+ * batch norm over a concatenation, a lambda that only works at the traced width (a reshape to a
+ * hard-coded channel count), a block used at several places (its arrays shared), and everything
+ * around an unsupported block. The project's {@code docs/discovery.md} explains each case.
  *
  * <pre>{@code
  * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, new Shape(1, 3, 32, 32));
@@ -70,6 +75,9 @@ public final class GroupDiscovery {
 
     /**
      * Discovers the node groups of an initialized block.
+     *
+     * <p>Discovery leaves its arguments as they were (the shapes included) and does not depend on
+     * the batch size of the input shapes: probes run at a batch of their own.
      *
      * <p>The block must be initialized (for example by {@code block.initialize(manager,
      * DataType.FLOAT32, inputShapes)} or by a {@code Trainer}); discovery does not initialize it,
@@ -114,8 +122,11 @@ public final class GroupDiscovery {
                     new DiscoveryContext(layers, new Probes(manager, probeSeed), strict);
             List<Trace> inputs = new ArrayList<>();
             for (Shape shape : inputShapes) {
+                // traced as a copy: a Shape's getShape() is its own array, and neither the
+                // caller's shapes nor the block's recorded input shapes may change
+                Shape copy = new Shape(shape.getShape().clone(), shape.getLayout().clone());
                 Trace in =
-                        ctx.opaque("input", shape, "network input: its width is fixed by the data");
+                        ctx.opaque("input", copy, "network input: its width is fixed by the data");
                 inputs.add(in);
             }
             List<Trace> outputs = ctx.visit(block, "", inputs);
@@ -128,6 +139,7 @@ public final class GroupDiscovery {
     }
 
     private DiscoveryReport report(Block block, DiscoveryContext ctx) {
+        Map<String, List<String>> places = places(block);
         List<DiscoveredGroup> groups = new ArrayList<>();
         List<Finding> findings = new ArrayList<>(ctx.findings());
         Set<String> names = new HashSet<>();
@@ -144,6 +156,7 @@ public final class GroupDiscovery {
                 continue;
             }
             List<String> reasons = new ArrayList<>(node.reasons);
+            reasons.addAll(sharedReasons(node, places));
             for (String path : unprunable) {
                 if (node.members.stream().anyMatch(m -> covers(path, m.tensor()))) {
                     reasons.add("marked unprunable by the user (" + path + ")");
@@ -181,12 +194,71 @@ public final class GroupDiscovery {
         return new DiscoveryReport(groups, findings, layers);
     }
 
+    /**
+     * Every parameter path that names an array used at more than one place, with all the paths of
+     * that array: a block added twice (one {@code Linear} applied at two positions), or one {@link
+     * Parameter} held by two blocks. DJL lists such an array once per place it sits in the tree.
+     */
+    private static Map<String, List<String>> places(Block block) {
+        Map<Parameter, List<String>> paths = new IdentityHashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            paths.computeIfAbsent(p.getValue(), k -> new ArrayList<>()).add(p.getKey());
+        }
+        Map<String, List<String>> shared = new HashMap<>();
+        for (List<String> same : paths.values()) {
+            if (same.size() > 1) {
+                for (String path : same) {
+                    shared.put(path, List.copyOf(same));
+                }
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * Why a node cannot be pruned because it touches a shared array: removing a channel at one
+     * place (a member's rows, a consumer's input slice) would cut the same array at the others,
+     * where other channels flow, so no channel choice is sound for all of them.
+     */
+    private static List<String> sharedReasons(
+            ChannelGraph.Node node, Map<String, List<String>> places) {
+        Set<String> touched = new LinkedHashSet<>();
+        node.members.forEach(m -> touched.add(m.tensor()));
+        node.companions.forEach(c -> touched.add(c.parameter()));
+        node.consumers.forEach(c -> touched.add(c.parameter()));
+        touched.addAll(node.frozen);
+        Set<List<String>> seen = new HashSet<>();
+        List<String> reasons = new ArrayList<>();
+        for (String path : touched) {
+            List<String> same = places.get(path);
+            if (same == null) {
+                continue;
+            }
+            List<String> blocks = same.stream().map(GroupDiscovery::blockOf).toList();
+            if (seen.add(blocks)) {
+                reasons.add(
+                        "block "
+                                + blocks.get(0)
+                                + " is used at "
+                                + blocks.size()
+                                + " places ("
+                                + String.join(", ", blocks)
+                                + " share its arrays): removing a channel at one place would cut"
+                                + " it at the others");
+            }
+        }
+        return reasons;
+    }
+
     private static boolean covers(String path, String parameter) {
         return parameter.equals(path) || parameter.startsWith(path + "_");
     }
 
     private static String blockOf(GroupMember member) {
-        String tensor = member.tensor();
+        return blockOf(member.tensor());
+    }
+
+    private static String blockOf(String tensor) {
         int cut = tensor.lastIndexOf('_');
         return cut < 0 ? tensor : tensor.substring(0, cut);
     }

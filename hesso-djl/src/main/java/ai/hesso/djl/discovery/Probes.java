@@ -161,9 +161,65 @@ public final class Probes {
         if (in.dimension() < 2 || axis == 0 || in.get(0) <= PROBE_BATCH) {
             return in;
         }
-        long[] dims = in.getShape();
+        // a copy: Shape.getShape() is the shape's own array, shared with the caller's Shape (and
+        // the block's recorded input shapes), which discovery must leave as they are
+        long[] dims = in.getShape().clone();
         dims[0] = PROBE_BATCH;
         return new Shape(dims);
+    }
+
+    /**
+     * Checks that {@code f} also takes fewer channels, as it must once some are removed: a lambda
+     * that reshapes to a hard-coded channel count (DJL's MobileNetV2 reshapes its pooled features
+     * to {@code (N, 1280, 1, 1)}) is the identity at the traced width and fails at any other.
+     *
+     * <p>{@code f} runs on random inputs of {@code in}'s shape with {@code c - 1} and {@code ceil(c
+     * / 2)} channels on {@code axis} (for {@code c >= 2} channels) and must give {@code out}'s
+     * shape with {@code n * outPerChannel} on {@code outAxis} for {@code n} input channels.
+     *
+     * @param f the function
+     * @param in the input shape at the traced width
+     * @param axis the input's channel axis
+     * @param out the output shape at the traced width
+     * @param outAxis the output's channel axis
+     * @param outPerChannel output indices on {@code outAxis} per input channel (1, or the spatial
+     *     size of a flatten)
+     * @return null when {@code f} takes the narrower widths, else what it did there
+     */
+    String fixedWidth(
+            UnaryOperator<NDArray> f,
+            Shape in,
+            int axis,
+            Shape out,
+            int outAxis,
+            long outPerChannel) {
+        long channels = in.get(axis);
+        if (channels < 2) {
+            return null;
+        }
+        for (long n : new long[] {channels - 1, (channels + 1) / 2}) {
+            long[] inDims = in.getShape().clone();
+            inDims[axis] = n;
+            long[] outDims = out.getShape().clone();
+            outDims[outAxis] = n * outPerChannel;
+            Shape expected = new Shape(outDims);
+            try (NDManager sub = manager.newSubManager()) {
+                Shape got = f.apply(randn(sub, new Shape(inDims))).getShape();
+                if (!got.equals(expected)) {
+                    return "at "
+                            + n
+                            + " of its "
+                            + channels
+                            + " channels it gives shape "
+                            + got
+                            + " instead of "
+                            + expected;
+                }
+            } catch (RuntimeException e) {
+                return "at " + n + " of its " + channels + " channels it fails: " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     /**

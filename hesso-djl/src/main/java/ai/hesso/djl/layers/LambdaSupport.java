@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.training.ParameterStore;
 import ai.hesso.djl.discovery.DiscoveryContext;
+import ai.hesso.djl.discovery.Probes;
 import ai.hesso.djl.discovery.Trace;
 import java.util.List;
 import java.util.function.Function;
@@ -26,6 +27,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>Cost: 0 MACs and not listed (it multiplies by no weight; pooling's additions are not counted).
  * Rebuild: the same function under the same name; its width is its input's.
+ *
+ * <p>A lambda that only works at the traced width (a reshape to a hard-coded channel count) leaves
+ * its input's producers unprunable ({@link DiscoveryContext#blockFixedWidth}).
  */
 final class LambdaSupport implements LayerSupport<LambdaBlock> {
 
@@ -66,7 +70,11 @@ final class LambdaSupport implements LayerSupport<LambdaBlock> {
                         && out.get(0) == inShape.get(0)
                         && out.get(outAxis) == inShape.get(axis);
         if (keepsChannels) {
-            switch (ctx.probes().channelwise(f, inShape, axis, outAxis)) {
+            Probes.Verdict verdict = ctx.probes().channelwise(f, inShape, axis, outAxis);
+            if (verdict != Probes.Verdict.NOT_CHANNELWISE) {
+                ctx.blockFixedWidth(in, path, f, out, outAxis, 1);
+            }
+            switch (verdict) {
                 case CHANNELWISE:
                     return List.of(in.withShape(out, outAxis));
                 case NOT_ZERO_PRESERVING:
@@ -92,7 +100,9 @@ final class LambdaSupport implements LayerSupport<LambdaBlock> {
                 ctx.blockAll(in, "flattened by " + path + " with channels on axis " + axis);
                 return List.of(ctx.opaque(path, out, "flatten of channels-last data"));
             }
-            return List.of(in.flattened(inShape.slice(2).size(), out));
+            long spatial = inShape.slice(2).size();
+            ctx.blockFixedWidth(in, path, f, out, 1, spatial);
+            return List.of(in.flattened(spatial, out));
         }
         return ctx.unsupported(
                 block,

@@ -95,6 +95,7 @@ final class ParallelSupport implements LayerSupport<ParallelBlock> {
             return ctx.unsupported(block, path, ends, "sum join mixes channels", false).get(0);
         }
         Trace lead = ctx.sum(path, ends, out);
+        ctx.blockFixedWidth(lead, path, ctx.probes().sumOnFirst(join, ends.size()), out, axis, 1);
         if (verdict == Probes.Verdict.NOT_ZERO_PRESERVING) {
             ctx.blockAll(lead, "the join of " + path + " maps a zero sum to a non-zero output");
         }

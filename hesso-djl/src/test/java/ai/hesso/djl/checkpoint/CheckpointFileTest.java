@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.DriverState;
 import ai.hesso.core.Phase;
+import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.CricProgress;
@@ -21,7 +22,9 @@ import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.djl.engine.EngineState;
 import ai.hesso.djl.engine.SavedArray;
 import ai.hesso.djl.engine.TensorSlot;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +52,13 @@ class CheckpointFileTest {
                             "fc1",
                             3,
                             List.of(GroupMember.rows("01Linear_weight"), GroupMember.rows("b"))),
+                    // three heads of 4 rows each: the member only fits with rowsPerChannel=4
+                    NodeGroup.prunable(
+                            "heads",
+                            3,
+                            List.of(
+                                    GroupMember.rowBlocks("q", 4),
+                                    new GroupMember("o", ChannelAxis.SECOND, 4))),
                     NodeGroup.unprunable(
                             "head", 2, List.of(GroupMember.rows("h")), "feeds the loss"));
 
@@ -251,6 +261,70 @@ class CheckpointFileTest {
         assertEquals(
                 "checkpoint " + file + " has format version 2; this library reads version 1",
                 assertThrows(IOException.class, () -> HessoCheckpoint.read(file)).getMessage());
+    }
+
+    @Test
+    void rowsPerChannelIsWrittenAndReadBack() throws IOException {
+        Path file = dir.resolve("run.hesso");
+        periodicCheckpoint(9).write(file);
+        List<GroupMember> heads = HessoCheckpoint.read(file).nodeGroups().get(1).members();
+        assertEquals(List.of(4, 4), heads.stream().map(GroupMember::rowsPerChannel).toList());
+        assertEquals(2, json(file).split("\"rowsPerChannel\": 4").length - 1, json(file));
+    }
+
+    @Test
+    void aFileWrittenBeforeRowsPerChannelWasSavedReadsItAsOne() throws Exception {
+        Path file = dir.resolve("old.hesso");
+        periodicCheckpoint(9).write(file);
+        String json = json(file);
+        String old = json.replaceAll(",\\s*\"rowsPerChannel\": \\d+", "");
+        assertTrue(!old.contains("rowsPerChannel") && old.length() < json.length(), old);
+        rewriteJson(file, old);
+        HessoCheckpoint read = HessoCheckpoint.read(file);
+        for (NodeGroup group : read.nodeGroups()) {
+            for (GroupMember member : group.members()) {
+                assertEquals(1, member.rowsPerChannel(), member.toString());
+            }
+        }
+        assertEquals("fc1", read.nodeGroups().get(0).name());
+        assertEquals(GROUPS.get(0), read.nodeGroups().get(0));
+        // the heads' group saved without its rows per channel no longer fits the model's
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> read.checkNodeGroups(GROUPS));
+        assertTrue(
+                e.getMessage().contains("does not fit the model's node group 1")
+                        && e.getMessage().contains("rowsPerChannel=1")
+                        && e.getMessage().contains("rowsPerChannel=4"),
+                e.getMessage());
+    }
+
+    /** The JSON document of a checkpoint file, as the documented layout places it. */
+    private static String json(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            in.skipNBytes(8 + 4);
+            return new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Replaces a checkpoint's JSON document, keeping its tensors, with a valid checksum. */
+    private static void rewriteJson(Path file, String json) throws Exception {
+        byte[] whole = Files.readAllBytes(file);
+        int jsonLength;
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(whole))) {
+            in.skipNBytes(8 + 4);
+            jsonLength = in.readInt();
+        }
+        int tensorsStart = 8 + 4 + 4 + jsonLength;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(whole, 0, 8 + 4);
+        byte[] document = json.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(document.length);
+        out.write(document);
+        out.write(whole, tensorsStart, whole.length - 32 - tensorsStart);
+        out.flush();
+        out.write(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+        Files.write(file, bytes.toByteArray());
     }
 
     @Test
