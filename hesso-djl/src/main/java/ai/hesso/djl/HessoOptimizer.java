@@ -13,6 +13,7 @@ import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
@@ -388,6 +389,11 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         return lossGiven ? pendingLoss : Double.NaN;
     }
 
+    /** Returns the update variant's settings the optimizer was built with, for tests. */
+    VariantSettings variantSettings() {
+        return setup.variant();
+    }
+
     /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
     void disableFusedAdam() {
         fuseAdam = false;
@@ -499,6 +505,10 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private Double learningRate;
         private HessoSettings pruning;
         private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
+        private boolean variantGiven;
+        // the variant-first door (Hesso.sgd(), adam(), adamW()): null when not used
+        private Variant family;
+        private final Map<String, Double> variantOptions = new java.util.LinkedHashMap<>();
         private Float djlWeightDecay;
         private Block block;
         // whether setBlock was called: a null from it is a model whose block is not set yet
@@ -512,6 +522,122 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private Integer beginNumUpdate;
 
         Builder() {}
+
+        /** A builder for one update variant, as {@link Hesso#sgd()} and its siblings start. */
+        Builder(Variant family) {
+            this.family = Objects.requireNonNull(family, "family");
+        }
+
+        /**
+         * Sets SGD's momentum {@code mu} (default 0). For {@link Hesso#sgd()}.
+         *
+         * @param momentum in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optMomentum(double momentum) {
+            return variantOption("optMomentum", momentum);
+        }
+
+        /**
+         * Sets SGD's dampening {@code tau} (default 0). For {@link Hesso#sgd()}.
+         *
+         * @param dampening in {@code [0, 1]}
+         * @return this builder
+         */
+        public Builder optDampening(double dampening) {
+            return variantOption("optDampening", dampening);
+        }
+
+        /**
+         * Sets Adam's first-moment decay {@code b1} (default 0.9). For {@link Hesso#adam()} and
+         * {@link Hesso#adamW()}.
+         *
+         * @param beta1 in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optBeta1(double beta1) {
+            return variantOption("optBeta1", beta1);
+        }
+
+        /**
+         * Sets Adam's second-moment decay {@code b2} (default 0.999). For {@link Hesso#adam()} and
+         * {@link Hesso#adamW()}.
+         *
+         * @param beta2 in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optBeta2(double beta2) {
+            return variantOption("optBeta2", beta2);
+        }
+
+        /**
+         * Sets Adam's {@code eps}, added after bias correction (default 1e-8). For {@link
+         * Hesso#adam()} and {@link Hesso#adamW()}.
+         *
+         * @param epsilon positive and finite
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            return variantOption("optEpsilon", epsilon);
+        }
+
+        /**
+         * Sets the weight decay {@code wd}, in double precision (default 0): added to the gradient
+         * for SGD and Adam, decoupled for AdamW.
+         *
+         * @param weightDecay finite, at least 0
+         * @return this builder
+         */
+        public Builder optWeightDecay(double weightDecay) {
+            return variantOption("optWeightDecay", weightDecay);
+        }
+
+        private Builder variantOption(String name, double value) {
+            variantOptions.put(name, value);
+            return this;
+        }
+
+        /** Builds the variant settings from the variant-first options, checking they apply. */
+        private VariantSettings variantFromOptions() {
+            if (variantGiven) {
+                throw new IllegalArgumentException(
+                        "optVariant(..) and "
+                                + variantOptions.keySet()
+                                + " both set the update variant: use one of them");
+            }
+            Variant v = family == null ? Variant.SGD : family;
+            java.util.Set<String> applies =
+                    v == Variant.SGD
+                            ? java.util.Set.of("optMomentum", "optDampening", "optWeightDecay")
+                            : java.util.Set.of(
+                                    "optBeta1", "optBeta2", "optEpsilon", "optWeightDecay");
+            for (String name : variantOptions.keySet()) {
+                if (!applies.contains(name)) {
+                    throw new IllegalArgumentException(
+                            name
+                                    + "(..) does not apply to "
+                                    + v
+                                    + (v == Variant.SGD
+                                            ? ": start with Hesso.adam() or Hesso.adamW() for it"
+                                            : ": start with Hesso.sgd() for it"));
+                }
+            }
+            double wd = variantOptions.getOrDefault("optWeightDecay", 0.0);
+            if (v == Variant.SGD) {
+                return VariantSettings.sgd(
+                        variantOptions.getOrDefault("optMomentum", 0.0),
+                        variantOptions.getOrDefault("optDampening", 0.0),
+                        wd);
+            }
+            return new VariantSettings(
+                    v,
+                    0,
+                    0,
+                    variantOptions.getOrDefault("optBeta1", 0.9),
+                    variantOptions.getOrDefault("optBeta2", 0.999),
+                    variantOptions.getOrDefault("optEpsilon", 1e-8),
+                    wd);
+        }
 
         /** {@inheritDoc} */
         @Override
@@ -643,6 +769,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder optVariant(VariantSettings variant) {
             this.variant = Objects.requireNonNull(variant, "variant");
+            this.variantGiven = true;
             return this;
         }
 
@@ -790,6 +917,17 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                                     + ": the target would not be reached; start pruning earlier"
                                     + " (startPruningStep), shorten pruningSteps, or train longer");
                 }
+            }
+            if (family != null && variantGiven) {
+                throw new IllegalArgumentException(
+                        "this builder was started for "
+                                + family
+                                + " and optVariant(..) sets another variant: use the opt..."
+                                + " settings of the builder (e.g. optMomentum, optBeta1,"
+                                + " optWeightDecay) instead");
+            }
+            if (family != null || !variantOptions.isEmpty()) {
+                variant = variantFromOptions();
             }
             if (groupSource == null) {
                 groupSource = NodeGroupSource.discovery();
