@@ -19,7 +19,6 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoSettings;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.compact.CompactModel;
@@ -87,10 +86,11 @@ public final class QuickStart {
         int totalSteps = EPOCHS * (SAMPLES / BATCH);
         try (Model model = Model.newInstance("quickstart");
                 HessoOptimizer hesso =
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.05)
                                 .setBlock(block) // node groups are discovered from the block
-                                .optVariant(VariantSettings.sgd(0.9, 0, 1e-4))
+                                .optMomentum(0.9)
+                                .optWeightDecay(1e-4)
                                 .setPruning(
                                         HessoSettings.builder()
                                                 .optTargetGroupSparsity(0.5)
