@@ -13,13 +13,19 @@ import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
+import ai.hesso.djl.compact.CompactModel;
+import ai.hesso.djl.compact.Compaction;
+import ai.hesso.djl.compact.CompactionOptions;
 import ai.hesso.djl.cost.BlockMacs;
+import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.engine.StepBoundary;
 import ai.hesso.djl.engine.TensorSlot;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -55,7 +61,9 @@ import java.util.Optional;
  *
  * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
  * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
- * resolved at the first update, when the block is initialized.
+ * resolved at the first update, when the block is initialized. Once pruning is complete, the
+ * optimizer answers for the model it trained: {@link #prunedChannels()}, and {@link #compact()}
+ * builds the compact model from its own node groups and the block's input shapes.
  *
  * <p>Reliability: at the first update of every step the loss and every gradient are checked finite
  * (one sum per gradient on the engine); a bad step is skipped whole, or fails, as the {@link
@@ -77,6 +85,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     // restored from pendingResume when read before the first step, then continued by the run
     private HessoDriver resumedDriver;
     private int resumedEpoch;
+    // discovered from the loaded block when compact() is called after resume, before any step
+    private DiscoveryReport resumedReport;
     private double pendingLoss;
     private boolean lossGiven;
     private boolean stepTaken;
@@ -171,6 +181,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         checkpoint.checkSettings(setup.fingerprint());
         this.pendingResume = checkpoint;
         this.resumedDriver = null;
+        this.resumedReport = null;
         this.resumedEpoch = checkpoint.epoch();
     }
 
@@ -271,6 +282,100 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                 "the node groups are resolved at the first update; train at least one step");
     }
 
+    /**
+     * Returns the channels this run has pruned, by node group: what a compact model leaves out.
+     * After {@link #resume}, the checkpoint's, before any further step.
+     *
+     * @return an insertion-ordered map from prunable node group name to its pruned channels,
+     *     ascending local indices (empty arrays for a group with none pruned)
+     * @throws IllegalStateException before the first update of a fresh run
+     */
+    public Map<String, int[]> prunedChannels() {
+        return driver().prunedChannels();
+    }
+
+    /**
+     * Builds the compact model of the block this optimizer trained: the same architecture without
+     * its pruned channels, initialized with the input shapes the block was initialized with, every
+     * kept value copied. It uses the node groups the optimizer discovered, so there is no second
+     * discovery; see {@link #compact(CompactionOptions)} for what is checked.
+     *
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed ({@link #pruningComplete()}), if
+     *     the optimizer was given its node groups by hand, or as {@link
+     *     #compact(CompactionOptions)}
+     * @throws ai.hesso.djl.compact.CompactionException naming the block path and class of a block
+     *     it cannot rebuild
+     */
+    public CompactModel compact() {
+        return compact(CompactionOptions.defaults());
+    }
+
+    /**
+     * Builds the compact model of the block this optimizer trained, removing exactly its pruned
+     * channels ({@link #prunedChannels()}): {@link Compaction#compact(Block, DiscoveryReport,
+     * HessoOptimizer, CompactionOptions, Shape...)} with the optimizer's own block, discovery
+     * report and input shapes. An unfinished run is refused unless the options allow it; every
+     * removed channel must be exactly zero in the block's arrays. After {@link #resume} (e.g.
+     * {@link HessoCheckpoints#resume}) of a finished run it works before any further step: the
+     * block, its parameters loaded, is discovered once with the optimizer's discovery settings.
+     *
+     * @param options whether an unfinished run is allowed
+     * @return the compact model; close it to free its arrays
+     * @throws IllegalStateException if pruning has not completed and the options do not allow it,
+     *     naming the step the run is at and when pruning completes; before the first step of a
+     *     fresh run; if the block has no input shapes (not initialized, nor loaded); if a pruned
+     *     channel is not exactly zero in the block's arrays; or if the node groups were given by
+     *     hand ({@code optNodeGroups}, {@code optNodeGroupSource}), saying what to call instead
+     * @throws ai.hesso.djl.compact.CompactionException naming the block path and class of a block
+     *     it cannot rebuild
+     */
+    public CompactModel compact(CompactionOptions options) {
+        Objects.requireNonNull(options, "options");
+        Block block = setup.block();
+        DiscoveryReport report = discoveryReport();
+        Shape[] inputShapes = block.getInputShapes();
+        if (inputShapes == null) {
+            throw new IllegalStateException(
+                    "the block has no input shapes recorded: initialize it (trainer.initialize(shape))"
+                            + " or load its parameters, then compact");
+        }
+        return Compaction.compact(block, report, this, options, inputShapes);
+    }
+
+    /**
+     * Returns the report of the discovery the node groups came from: the run's, or after {@link
+     * #resume} and before the first step, a discovery of the loaded block with the same settings.
+     */
+    private DiscoveryReport discoveryReport() {
+        if (!(setup.groupSource() instanceof DiscoverySource discovery)) {
+            throw new IllegalStateException(
+                    "this optimizer was given its node groups by hand (optNodeGroups or"
+                            + " optNodeGroupSource), so it has no discovery report to compact"
+                            + " with: call Compaction.compact(block, report, hesso, inputShapes)"
+                            + " with a DiscoveryReport whose node groups are the ones you gave,"
+                            + " or let the optimizer discover them (the default) to use"
+                            + " hesso.compact()");
+        }
+        if (run != null) {
+            return run.report();
+        }
+        if (pendingResume == null) {
+            throw new IllegalStateException(
+                    "nothing to compact before the first step: train (until pruning completes)"
+                            + " or resume a checkpoint first");
+        }
+        if (!setup.block().isInitialized()) {
+            throw new IllegalStateException(
+                    "the block has no parameters loaded: load the checkpoint's model parameters"
+                            + " before compacting (HessoCheckpoints.resume does)");
+        }
+        if (resumedReport == null) {
+            resumedReport = discovery.report(setup.block());
+        }
+        return resumedReport;
+    }
+
     /** Returns the driver restored from the pending checkpoint, restoring it on first use. */
     private HessoDriver resumedDriver() {
         if (resumedDriver == null) {
@@ -282,6 +387,11 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     /** Returns the loss handed over for the coming step, NaN when none was, for tests. */
     double pendingLoss() {
         return lossGiven ? pendingLoss : Double.NaN;
+    }
+
+    /** Returns the update variant's settings the optimizer was built with, for tests. */
+    VariantSettings variantSettings() {
+        return setup.variant();
     }
 
     /** Makes Adam take the op-by-op path even where the fused kernel applies, for tests. */
@@ -395,6 +505,10 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private Double learningRate;
         private HessoSettings pruning;
         private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
+        private boolean variantGiven;
+        // the variant-first door (Hesso.sgd(), adam(), adamW()): null when not used
+        private Variant family;
+        private final Map<String, Double> variantOptions = new java.util.LinkedHashMap<>();
         private Float djlWeightDecay;
         private Block block;
         // whether setBlock was called: a null from it is a model whose block is not set yet
@@ -408,6 +522,122 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private Integer beginNumUpdate;
 
         Builder() {}
+
+        /** A builder for one update variant, as {@link Hesso#sgd()} and its siblings start. */
+        Builder(Variant family) {
+            this.family = Objects.requireNonNull(family, "family");
+        }
+
+        /**
+         * Sets SGD's momentum {@code mu} (default 0). For {@link Hesso#sgd()}.
+         *
+         * @param momentum in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optMomentum(double momentum) {
+            return variantOption("optMomentum", momentum);
+        }
+
+        /**
+         * Sets SGD's dampening {@code tau} (default 0). For {@link Hesso#sgd()}.
+         *
+         * @param dampening in {@code [0, 1]}
+         * @return this builder
+         */
+        public Builder optDampening(double dampening) {
+            return variantOption("optDampening", dampening);
+        }
+
+        /**
+         * Sets Adam's first-moment decay {@code b1} (default 0.9). For {@link Hesso#adam()} and
+         * {@link Hesso#adamW()}.
+         *
+         * @param beta1 in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optBeta1(double beta1) {
+            return variantOption("optBeta1", beta1);
+        }
+
+        /**
+         * Sets Adam's second-moment decay {@code b2} (default 0.999). For {@link Hesso#adam()} and
+         * {@link Hesso#adamW()}.
+         *
+         * @param beta2 in {@code [0, 1)}
+         * @return this builder
+         */
+        public Builder optBeta2(double beta2) {
+            return variantOption("optBeta2", beta2);
+        }
+
+        /**
+         * Sets Adam's {@code eps}, added after bias correction (default 1e-8). For {@link
+         * Hesso#adam()} and {@link Hesso#adamW()}.
+         *
+         * @param epsilon positive and finite
+         * @return this builder
+         */
+        public Builder optEpsilon(double epsilon) {
+            return variantOption("optEpsilon", epsilon);
+        }
+
+        /**
+         * Sets the weight decay {@code wd}, in double precision (default 0): added to the gradient
+         * for SGD and Adam, decoupled for AdamW.
+         *
+         * @param weightDecay finite, at least 0
+         * @return this builder
+         */
+        public Builder optWeightDecay(double weightDecay) {
+            return variantOption("optWeightDecay", weightDecay);
+        }
+
+        private Builder variantOption(String name, double value) {
+            variantOptions.put(name, value);
+            return this;
+        }
+
+        /** Builds the variant settings from the variant-first options, checking they apply. */
+        private VariantSettings variantFromOptions() {
+            if (variantGiven) {
+                throw new IllegalArgumentException(
+                        "optVariant(..) and "
+                                + variantOptions.keySet()
+                                + " both set the update variant: use one of them");
+            }
+            Variant v = family == null ? Variant.SGD : family;
+            java.util.Set<String> applies =
+                    v == Variant.SGD
+                            ? java.util.Set.of("optMomentum", "optDampening", "optWeightDecay")
+                            : java.util.Set.of(
+                                    "optBeta1", "optBeta2", "optEpsilon", "optWeightDecay");
+            for (String name : variantOptions.keySet()) {
+                if (!applies.contains(name)) {
+                    throw new IllegalArgumentException(
+                            name
+                                    + "(..) does not apply to "
+                                    + v
+                                    + (v == Variant.SGD
+                                            ? ": start with Hesso.adam() or Hesso.adamW() for it"
+                                            : ": start with Hesso.sgd() for it"));
+                }
+            }
+            double wd = variantOptions.getOrDefault("optWeightDecay", 0.0);
+            if (v == Variant.SGD) {
+                return VariantSettings.sgd(
+                        variantOptions.getOrDefault("optMomentum", 0.0),
+                        variantOptions.getOrDefault("optDampening", 0.0),
+                        wd);
+            }
+            return new VariantSettings(
+                    v,
+                    0,
+                    0,
+                    variantOptions.getOrDefault("optBeta1", 0.9),
+                    variantOptions.getOrDefault("optBeta2", 0.999),
+                    variantOptions.getOrDefault("optEpsilon", 1e-8),
+                    wd);
+        }
 
         /** {@inheritDoc} */
         @Override
@@ -539,6 +769,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder optVariant(VariantSettings variant) {
             this.variant = Objects.requireNonNull(variant, "variant");
+            this.variantGiven = true;
             return this;
         }
 
@@ -686,6 +917,17 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                                     + ": the target would not be reached; start pruning earlier"
                                     + " (startPruningStep), shorten pruningSteps, or train longer");
                 }
+            }
+            if (family != null && variantGiven) {
+                throw new IllegalArgumentException(
+                        "this builder was started for "
+                                + family
+                                + " and optVariant(..) sets another variant: use the opt..."
+                                + " settings of the builder (e.g. optMomentum, optBeta1,"
+                                + " optWeightDecay) instead");
+            }
+            if (family != null || !variantOptions.isEmpty()) {
+                variant = variantFromOptions();
             }
             if (groupSource == null) {
                 groupSource = NodeGroupSource.discovery();

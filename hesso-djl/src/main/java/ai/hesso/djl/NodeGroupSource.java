@@ -2,12 +2,8 @@ package ai.hesso.djl;
 
 import ai.djl.nn.Block;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.djl.discovery.DiscoveryReport;
-import ai.hesso.djl.discovery.Finding;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where HESSO's node groups come from: given by hand ({@link HessoOptimizer.Builder#optNodeGroups})
@@ -40,25 +36,10 @@ public interface NodeGroupSource {
      *
      * @param discovery the configured discovery
      * @return the source; it throws {@link IllegalArgumentException} for a block that was never
-     *     initialized with its input shapes
+     *     initialized with its input shapes. The optimizer keeps its report, so that {@link
+     *     HessoOptimizer#compact()} needs no second discovery
      */
     static NodeGroupSource discovery(GroupDiscovery discovery) {
-        return block -> {
-            if (!block.isInitialized()) {
-                throw new IllegalArgumentException(
-                        "automatic node-group discovery needs the input shapes DJL records when a"
-                                + " block is initialized, and "
-                                + block.getClass().getSimpleName()
-                                + " has none: initialize it (block.initialize(manager,"
-                                + " DataType.FLOAT32, inputShape)) or give the node groups by hand"
-                                + " with optNodeGroups(..)");
-            }
-            DiscoveryReport report = discovery.discover(block, block.getInputShapes());
-            Logger logger = LoggerFactory.getLogger(NodeGroupSource.class);
-            for (Finding finding : report.findings()) {
-                logger.info("discovery: {}", finding);
-            }
-            return report.nodeGroups();
-        };
+        return new DiscoverySource(discovery);
     }
 }

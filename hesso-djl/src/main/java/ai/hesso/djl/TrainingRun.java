@@ -18,6 +18,7 @@ import ai.hesso.core.identification.ChannelMasks;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.cost.BlockMacs;
+import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.engine.PlanExecutor;
 import ai.hesso.djl.engine.PrunedCheck;
 import ai.hesso.djl.engine.TensorSlot;
@@ -42,6 +43,8 @@ final class TrainingRun implements AutoCloseable {
     private final Map<String, String> idToName;
     private final Map<String, Parameter> parameters;
     private final List<NodeGroup> groups;
+    // null when the node groups were not discovered (given by hand, or a source of the user's)
+    private final DiscoveryReport report;
     private final HessoDriver driver;
     private final PlanExecutor executor;
     private final NonFiniteGuard guard;
@@ -53,12 +56,14 @@ final class TrainingRun implements AutoCloseable {
             Map<String, String> idToName,
             Map<String, Parameter> parameters,
             List<NodeGroup> groups,
+            DiscoveryReport report,
             HessoDriver driver,
             PlanExecutor executor,
             NonFiniteGuard guard) {
         this.idToName = idToName;
         this.parameters = parameters;
         this.groups = groups;
+        this.report = report;
         this.driver = driver;
         this.executor = executor;
         this.guard = guard;
@@ -117,7 +122,15 @@ final class TrainingRun implements AutoCloseable {
                             + " trained");
         }
         TrainedBlockCheck.check(setup.block());
-        List<NodeGroup> groups = List.copyOf(setup.groupSource().groups(setup.block()));
+        DiscoveryReport discovered =
+                setup.groupSource() instanceof DiscoverySource discovery
+                        ? discovery.report(setup.block())
+                        : null;
+        List<NodeGroup> groups =
+                List.copyOf(
+                        discovered != null
+                                ? discovered.nodeGroups()
+                                : setup.groupSource().groups(setup.block()));
         NodeGroupValidation.check(groups, parameters);
         if (resume != null) {
             resume.checkNodeGroups(groups);
@@ -152,7 +165,8 @@ final class TrainingRun implements AutoCloseable {
                         parameters.values().iterator().next().getArray().getManager());
         NonFiniteGuard guard =
                 new NonFiniteGuard(setup.nonFinitePolicy(), setup.maxConsecutiveSkips());
-        TrainingRun run = new TrainingRun(idToName, parameters, groups, driver, executor, guard);
+        TrainingRun run =
+                new TrainingRun(idToName, parameters, groups, discovered, driver, executor, guard);
         if (resume != null) {
             try {
                 executor.restore(resume.engine(), run.trainableArrays());
@@ -454,6 +468,11 @@ final class TrainingRun implements AutoCloseable {
 
     HessoDriver driver() {
         return driver;
+    }
+
+    /** Returns the discovery report the node groups came from, or null when not discovered. */
+    DiscoveryReport report() {
+        return report;
     }
 
     PlanExecutor executor() {

@@ -69,6 +69,10 @@ class CompactWithOptimizerIT {
                             + " CompactionOptions.builder().optAllowUnfinished(true).build() to"
                             + " compact what is pruned so far",
                     refused.getMessage());
+            // the optimizer's own door refuses the same way
+            assertEquals(
+                    refused.getMessage(),
+                    assertThrows(IllegalStateException.class, hesso::compact).getMessage());
             // the zero-driven path with the optimizer refuses the same way
             assertEquals(
                     refused.getMessage(),
@@ -102,6 +106,50 @@ class CompactWithOptimizerIT {
                 assertSameChannels(all, zeros.selection());
                 assertEquals(mlpParameters(all, hesso), whole.report().after().parameters());
             }
+            // the optimizer compacts with its own node groups and input shapes, the same model
+            assertEquals(all.keySet(), hesso.prunedChannels().keySet());
+            try (CompactModel own = hesso.compact()) {
+                assertEquals(16, own.selection().count());
+                assertSameChannels(all, own.selection());
+                assertEquals(mlpParameters(all, hesso), own.report().after().parameters());
+            }
+        }
+    }
+
+    @Test
+    void compactNeedsTheOptimizersOwnDiscovery() {
+        try (NDManager manager = NDManager.newBaseManager();
+                TrainingHarness run =
+                        Scenario.harness(
+                                Scenario.periodic(),
+                                Scenario.sgd(),
+                                7,
+                                b ->
+                                        b.optNodeGroupSource(
+                                                block ->
+                                                        GroupDiscovery.builder()
+                                                                .build()
+                                                                .discover(
+                                                                        block,
+                                                                        block.getInputShapes())
+                                                                .nodeGroups()))) {
+            List<NDList> batches = Scenario.batches(manager);
+            HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
+            for (int k = 1; k <= 18; k++) {
+                run.step(Scenario.batch(batches, k));
+            }
+            assertTrue(hesso.pruningComplete());
+            assertEquals(16, hesso.metrics().pruned());
+            IllegalStateException refused =
+                    assertThrows(IllegalStateException.class, hesso::compact);
+            assertEquals(
+                    "this optimizer was given its node groups by hand (optNodeGroups or"
+                            + " optNodeGroupSource), so it has no discovery report to compact"
+                            + " with: call Compaction.compact(block, report, hesso, inputShapes)"
+                            + " with a DiscoveryReport whose node groups are the ones you gave,"
+                            + " or let the optimizer discover them (the default) to use"
+                            + " hesso.compact()",
+                    refused.getMessage());
         }
     }
 

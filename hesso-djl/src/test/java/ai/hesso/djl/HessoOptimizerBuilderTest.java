@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
+import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
 import org.junit.jupiter.api.Test;
 
@@ -146,6 +147,69 @@ class HessoOptimizerBuilderTest {
                                 .setBlock(new SequentialBlock())
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .optWeightDecays(0.01f)
+                                .build());
+    }
+
+    private static HessoSettings pruning() {
+        return HessoSettings.builder()
+                .optTargetGroupSparsity(0.5)
+                .optStartPruningStep(10)
+                .setPruningSteps(20)
+                .build();
+    }
+
+    @Test
+    void variantFirstBuildersGiveTheVariantSettings() {
+        HessoOptimizer sgd =
+                Hesso.sgd()
+                        .setLearningRate(0.05)
+                        .setBlock(new SequentialBlock())
+                        .setPruning(pruning())
+                        .optMomentum(0.9)
+                        .optWeightDecay(1e-4)
+                        .build();
+        assertEquals(VariantSettings.sgd(0.9, 0, 1e-4), sgd.variantSettings());
+        HessoOptimizer adamW =
+                Hesso.adamW()
+                        .setLearningRate(0.001)
+                        .setBlock(new SequentialBlock())
+                        .setPruning(pruning())
+                        .optBeta2(0.99)
+                        .optWeightDecay(0.01)
+                        .build();
+        assertEquals(VariantSettings.adam(Variant.ADAMW, 0.9, 0.99, 0.01), adamW.variantSettings());
+        HessoOptimizer adam =
+                Hesso.adam()
+                        .setLearningRate(0.001)
+                        .setBlock(new SequentialBlock())
+                        .setPruning(pruning())
+                        .optEpsilon(1e-6)
+                        .build();
+        assertEquals(
+                new VariantSettings(Variant.ADAM, 0, 0, 0.9, 0.999, 1e-6, 0),
+                adam.variantSettings());
+    }
+
+    @Test
+    void aSettingOfAnotherVariantIsRefusedWithTheEntryPointToUse() {
+        assertMessage(
+                "optMomentum(..) does not apply to ADAM: start with Hesso.sgd() for it",
+                () ->
+                        Hesso.adam()
+                                .setLearningRate(0.001)
+                                .setBlock(new SequentialBlock())
+                                .setPruning(pruning())
+                                .optMomentum(0.9)
+                                .build());
+        assertMessage(
+                "optBeta1(..) does not apply to SGD: start with Hesso.adam() or Hesso.adamW() for"
+                        + " it",
+                () ->
+                        Hesso.sgd()
+                                .setLearningRate(0.001)
+                                .setBlock(new SequentialBlock())
+                                .setPruning(pruning())
+                                .optBeta1(0.8)
                                 .build());
     }
 }

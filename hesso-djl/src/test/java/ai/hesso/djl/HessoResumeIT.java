@@ -19,9 +19,6 @@ import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
 import ai.hesso.djl.compact.CompactModel;
-import ai.hesso.djl.compact.Compaction;
-import ai.hesso.djl.discovery.DiscoveryReport;
-import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.TinyModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -178,10 +175,9 @@ class HessoResumeIT {
             }
             assertTrue(hesso.pruningComplete());
             assertEquals(end, hesso.driver().pruningEnd());
-            // so a resumed, finished run compacts with its optimizer
-            DiscoveryReport report =
-                    GroupDiscovery.builder().build().discover(block, Scenario.INPUT);
-            try (CompactModel compact = Compaction.compact(block, report, hesso, Scenario.INPUT)) {
+            assertEquals(pruned.keySet(), hesso.prunedChannels().keySet());
+            // so a resumed, finished run compacts with its optimizer, no discovery of the user's
+            try (CompactModel compact = hesso.compact()) {
                 assertEquals(target, compact.selection().count());
                 for (String group : pruned.keySet()) {
                     assertArrayEquals(pruned.get(group), compact.selection().removed(group));
@@ -218,6 +214,16 @@ class HessoResumeIT {
                         group.name());
             }
             assertEquals(8, count);
+            // the optimizer compacts the model it resumed, before any step
+            try (CompactModel compact = hesso.compact()) {
+                assertEquals(8, compact.selection().count());
+                for (String group : hesso.prunedChannels().keySet()) {
+                    assertArrayEquals(
+                            hesso.prunedChannels().get(group),
+                            compact.selection().removed(group),
+                            group);
+                }
+            }
         }
     }
 

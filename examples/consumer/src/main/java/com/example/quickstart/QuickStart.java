@@ -19,13 +19,9 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoSettings;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.compact.CompactModel;
-import ai.hesso.djl.compact.Compaction;
-import ai.hesso.djl.discovery.DiscoveryReport;
-import ai.hesso.djl.discovery.GroupDiscovery;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -90,10 +86,11 @@ public final class QuickStart {
         int totalSteps = EPOCHS * (SAMPLES / BATCH);
         try (Model model = Model.newInstance("quickstart");
                 HessoOptimizer hesso =
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.05)
                                 .setBlock(block) // node groups are discovered from the block
-                                .optVariant(VariantSettings.sgd(0.9, 0, 1e-4))
+                                .optMomentum(0.9)
+                                .optWeightDecay(1e-4)
                                 .setPruning(
                                         HessoSettings.builder()
                                                 .optTargetGroupSparsity(0.5)
@@ -114,9 +111,8 @@ public final class QuickStart {
             int pruned = hesso.metrics().pruned();
             int target = hesso.metrics().targetChannels();
 
-            Shape input = new Shape(1, FEATURES);
-            DiscoveryReport groups = GroupDiscovery.builder().build().discover(block, input);
-            try (CompactModel compact = Compaction.compactZeroChannels(block, groups, input)) {
+            // the optimizer compacts the model it trained: its node groups, its pruned channels
+            try (CompactModel compact = hesso.compact()) {
                 System.out.print(compact.report().format());
                 compact.save(saveTo);
                 double diff = maxAbsDifference(block, compact.model().getBlock(), manager);

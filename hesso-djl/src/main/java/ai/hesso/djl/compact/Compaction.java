@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * DiscoveryReport, Shape...)}, for a model without its optimizer; with the optimizer, checked
  * against its pruned channels).
  *
+ * <p>A model trained with a {@link HessoOptimizer} that discovered its node groups (the default) is
+ * compacted by the optimizer itself, with the same checks: {@link HessoOptimizer#compact()}.
+ *
  * <pre>{@code
- * DiscoveryReport report = GroupDiscovery.builder().build().discover(block, inputShape);
- * try (CompactModel compact = Compaction.compact(block, report, hesso, inputShape)) {
+ * try (CompactModel compact = hesso.compact()) {
  *     System.out.print(compact.report().format());
  *     compact.save(Path.of("build/compact"));
  * }
