@@ -26,8 +26,10 @@ import java.util.Optional;
  * <p>Built in: {@code SequentialBlock}, {@code ParallelBlock} (sum and concatenation joins, found
  * by probes), {@code LambdaBlock} (activations, pooling, flatten, found by probes), {@code Linear},
  * {@code Conv1d}, {@code Conv2d}, {@code Conv3d}, {@code BatchNorm}, {@code LayerNorm}, {@code
- * Dropout}, and DJL's transformer blocks {@code ScaledDotProductAttentionBlock}, {@code
- * PointwiseFeedForwardBlock} and {@code TransformerEncoderBlock}.
+ * Dropout}, DJL's transformer blocks {@code ScaledDotProductAttentionBlock}, {@code
+ * PointwiseFeedForwardBlock} and {@code TransformerEncoderBlock}, and the blocks compaction builds
+ * when it removes attention heads, {@link CompactAttentionBlock} and {@link
+ * CompactTransformerEncoderBlock}.
  */
 public final class LayerRegistry {
 
@@ -129,8 +131,10 @@ public final class LayerRegistry {
 
     static <B extends Block> Block rebuild(
             LayerSupport<B> s, Block block, String path, RebuildContext ctx) {
-        B rebuilt = s.rebuild(s.blockType().cast(block), path, ctx);
-        if (rebuilt == null || rebuilt.getClass() != block.getClass()) {
+        Block rebuilt = s.rebuild(s.blockType().cast(block), path, ctx);
+        if (rebuilt == null
+                || (rebuilt.getClass() != block.getClass()
+                        && !ctx.registry().byType.containsKey(rebuilt.getClass()))) {
             throw new ai.hesso.djl.compact.CompactionException(
                     path,
                     "the layer support "
@@ -141,7 +145,7 @@ public final class LayerRegistry {
                             + block.getClass().getName()
                             + ") as "
                             + (rebuilt == null ? "null" : rebuilt.getClass().getName())
-                            + "; a rebuild keeps the class");
+                            + "; a rebuild keeps the class or returns one the registry supports");
         }
         return rebuilt;
     }
@@ -185,8 +189,10 @@ public final class LayerRegistry {
                             new LayerNormSupport(),
                             new DropoutSupport(),
                             new AttentionSupport(),
+                            new CompactAttentionSupport(),
                             new PointwiseFeedForwardSupport(),
-                            new TransformerEncoderSupport())) {
+                            new TransformerEncoderSupport(),
+                            new CompactTransformerEncoderSupport())) {
                 builtIn.put(s.blockType(), s);
             }
         }
