@@ -27,6 +27,7 @@ public final class CompactModel implements AutoCloseable {
     private final Model model;
     private final ChannelSelection selection;
     private final List<LayerWidth> widths;
+    private final List<String> architecture;
     private final Shape[] inputShapes;
     private final CompactionReport report;
 
@@ -34,11 +35,13 @@ public final class CompactModel implements AutoCloseable {
             Model model,
             ChannelSelection selection,
             List<LayerWidth> widths,
+            List<String> architecture,
             Shape[] inputShapes,
             CompactionReport report) {
         this.model = model;
         this.selection = selection;
         this.widths = List.copyOf(widths);
+        this.architecture = List.copyOf(architecture);
         this.inputShapes = inputShapes.clone();
         this.report = report;
     }
@@ -96,7 +99,10 @@ public final class CompactModel implements AutoCloseable {
         for (Shape s : inputShapes) {
             f.inputShapes.add(s.getShape());
         }
-        f.blocks = CompactFormat.blocks(model.getBlock());
+        // the tree load is given and rebuilds: the original architecture's, which differs from the
+        // compact block's where a block was rebuilt as another class (an attention block that
+        // lost heads)
+        f.blocks = new ArrayList<>(architecture);
         List<CompactFormat.Layer> layers = new ArrayList<>();
         for (LayerWidth w : widths) {
             layers.add(new CompactFormat.Layer(w));

@@ -129,7 +129,8 @@ public final class Compaction {
                     costs.after().parameters(),
                     costs.before().macs(),
                     costs.after().macs());
-            return new CompactModel(model, selection, widths, inputShapes, costs);
+            return new CompactModel(
+                    model, selection, widths, CompactFormat.blocks(block), inputShapes, costs);
         } catch (RuntimeException e) {
             model.close();
             throw e;
