@@ -50,8 +50,13 @@ public final class RebuildContext {
                                                 + " ("
                                                 + block.getClass().getName()
                                                 + "): no layer support for its class (exact"
-                                                + " classes); register one with"
-                                                + " GroupDiscovery.builder().optLayer(..)"));
+                                                + " classes)"
+                                                + registry.refusal(block)
+                                                        .map(r -> ": " + r)
+                                                        .orElse(
+                                                                "; register one with"
+                                                                        + " GroupDiscovery.builder()"
+                                                                        + ".optLayer(..)")));
     }
 
     /**
