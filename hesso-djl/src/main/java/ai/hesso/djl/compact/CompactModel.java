@@ -30,6 +30,7 @@ public final class CompactModel implements AutoCloseable {
     private final ChannelSelection selection;
     private final List<LayerWidth> widths;
     private final List<LayerWidth> originalWidths;
+    private final List<String> architecture;
     private final Shape[] inputShapes;
     private final CompactionReport report;
 
@@ -38,12 +39,14 @@ public final class CompactModel implements AutoCloseable {
             ChannelSelection selection,
             List<LayerWidth> widths,
             List<LayerWidth> originalWidths,
+            List<String> architecture,
             Shape[] inputShapes,
             CompactionReport report) {
         this.model = model;
         this.selection = selection;
         this.widths = List.copyOf(widths);
         this.originalWidths = List.copyOf(originalWidths);
+        this.architecture = List.copyOf(architecture);
         this.inputShapes = inputShapes.clone();
         this.report = report;
     }
@@ -101,7 +104,10 @@ public final class CompactModel implements AutoCloseable {
         for (Shape s : inputShapes) {
             f.inputShapes.add(s.getShape());
         }
-        f.blocks = CompactFormat.blocks(model.getBlock());
+        // the tree load is given and rebuilds: the original architecture's, which differs from the
+        // compact block's where a block was rebuilt as another class (an attention block that
+        // lost heads)
+        f.blocks = new ArrayList<>(architecture);
         List<CompactFormat.Layer> layers = new ArrayList<>();
         Map<String, LayerWidth> original = new HashMap<>();
         originalWidths.forEach(w -> original.put(w.path(), w));

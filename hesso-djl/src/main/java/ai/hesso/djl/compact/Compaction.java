@@ -269,7 +269,13 @@ public final class Compaction {
                     costs.before().macs(),
                     costs.after().macs());
             return new CompactModel(
-                    model, selection, widths, layers.configuredWidths(block), inputShapes, costs);
+                    model,
+                    selection,
+                    widths,
+                    layers.configuredWidths(block),
+                    CompactFormat.blocks(block),
+                    inputShapes,
+                    costs);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -6,7 +6,8 @@ import java.util.Objects;
  * One layer before and after compaction.
  *
  * @param before the layer's cost in the original model
- * @param after the same layer (same path) in the compact model
+ * @param after the same layer (same path) in the compact model; its kind may differ when compaction
+ *     rebuilt the block as another class (an attention block with fewer heads)
  */
 public record LayerChange(LayerCost before, LayerCost after) {
 
@@ -19,7 +20,7 @@ public record LayerChange(LayerCost before, LayerCost after) {
     public LayerChange {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
-        if (!before.path().equals(after.path()) || !before.kind().equals(after.kind())) {
+        if (!before.path().equals(after.path())) {
             throw new IllegalArgumentException(
                     "layer change pairs "
                             + before.path()
@@ -45,9 +46,12 @@ public record LayerChange(LayerCost before, LayerCost after) {
     /**
      * Returns the layer kind.
      *
-     * @return the layer class's simple name
+     * @return the layer class's simple name, or {@code before->after} when compaction rebuilt the
+     *     block as another class
      */
     public String kind() {
-        return before.kind();
+        return before.kind().equals(after.kind())
+                ? before.kind()
+                : before.kind() + "->" + after.kind();
     }
 }

@@ -28,10 +28,11 @@ import java.util.Objects;
  *       reads one channel per output); the bias add is not counted;
  *   <li>{@code BatchNorm} and {@code LayerNorm}: one MAC per output value (the scale and shift
  *       {@code y = a * x + b} with the constants folded); computing the statistics is not counted;
- *   <li>{@code ScaledDotProductAttentionBlock}: its four projections as linear layers, and one row
- *       for the attention products, {@code 2 T S E} MACs for {@code T} query and {@code S} key
- *       tokens and {@code E} projection units (the scores {@code Q K^T} and the weighted sum of the
- *       values; the softmax is not counted); a transformer encoder is its children;
+ *   <li>{@code ScaledDotProductAttentionBlock} and {@code CompactAttentionBlock}: its four
+ *       projections as linear layers at their widths, and one row for the attention products,
+ *       {@code 2 T S N H} MACs for {@code T} query and {@code S} key tokens and {@code N} heads of
+ *       {@code H} units ({@code N H = E} in DJL's block; the scores {@code Q K^T} and the weighted
+ *       sum of the values; the softmax is not counted); a transformer encoder is its children;
  *   <li>pooling (max, average, global): 0 MACs and not listed: it multiplies by no weight, and
  *       average pooling's additions are not counted; the same for activations, flatten, dropout and
  *       the joins of parallel blocks (residual add, concatenation), all lambdas in DJL;

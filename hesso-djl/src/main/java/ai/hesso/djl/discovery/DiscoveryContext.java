@@ -72,7 +72,11 @@ public final class DiscoveryContext {
                                         block,
                                         path,
                                         inputs,
-                                        "no layer support for " + block.getClass().getName(),
+                                        "no layer support for "
+                                                + block.getClass().getName()
+                                                + registry.refusal(block)
+                                                        .map(r -> ": " + r)
+                                                        .orElse(""),
                                         true));
     }
 

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.nn.transformer.BertBlock;
 import ai.djl.util.Pair;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
@@ -25,13 +26,30 @@ import java.util.Optional;
  *
  * <p>Built in: {@code SequentialBlock}, {@code ParallelBlock} (sum and concatenation joins, found
  * by probes), {@code LambdaBlock} (activations, pooling, flatten, found by probes), {@code Linear},
- * {@code Conv1d}, {@code Conv2d}, {@code Conv3d}, {@code BatchNorm}, {@code LayerNorm}, {@code
- * Dropout}, and DJL's transformer blocks {@code ScaledDotProductAttentionBlock}, {@code
- * PointwiseFeedForwardBlock} and {@code TransformerEncoderBlock}.
+ * {@code Conv1d}, {@code Conv2d}, {@code Conv3d}, {@code BatchNorm}, {@code GhostBatchNorm}, {@code
+ * LayerNorm}, {@code Dropout}, DJL's transformer blocks {@code ScaledDotProductAttentionBlock},
+ * {@code PointwiseFeedForwardBlock} and {@code TransformerEncoderBlock}, and the blocks compaction
+ * builds when it removes attention heads, {@link CompactAttentionBlock} and {@link
+ * CompactTransformerEncoderBlock}. Refused with a reason ({@link #refusal}): {@code BertBlock}.
  */
 public final class LayerRegistry {
 
     private static final LayerRegistry DEFAULTS = builder().build();
+
+    /**
+     * DJL blocks the library knows and refuses, with why: discovery and compaction name the reason
+     * beside "no layer support".
+     */
+    private static final Map<Class<?>, String> REFUSED =
+            Map.of(
+                    BertBlock.class,
+                    "DJL's BertBlock keeps its encoders in a private List<TransformerEncoderBlock>,"
+                            + " so it cannot hold an encoder with fewer heads or hidden units, and"
+                            + " no support reproduces its forward pass (token, type and position"
+                            + " embeddings, the embedding norm, the attention mask it makes from"
+                            + " the input mask, the pooler on the first token); its heads, hidden"
+                            + " units and embedding stay whole. Build the network from Linear,"
+                            + " TransformerEncoderBlock and lambda blocks to prune it");
 
     private final Map<Class<?>, LayerSupport<?>> byType;
 
@@ -65,6 +83,18 @@ public final class LayerRegistry {
      */
     public Optional<LayerSupport<?>> find(Block block) {
         return Optional.ofNullable(byType.get(block.getClass()));
+    }
+
+    /**
+     * Returns why the library refuses a DJL block it has no support for, when it knows one.
+     *
+     * @param block the block
+     * @return the reason, or empty when the block's class is simply unknown (or has a support)
+     */
+    public Optional<String> refusal(Block block) {
+        return byType.containsKey(block.getClass())
+                ? Optional.empty()
+                : Optional.ofNullable(REFUSED.get(block.getClass()));
     }
 
     /**
@@ -155,8 +185,10 @@ public final class LayerRegistry {
 
     static <B extends Block> Block rebuild(
             LayerSupport<B> s, Block block, String path, RebuildContext ctx) {
-        B rebuilt = s.rebuild(s.blockType().cast(block), path, ctx);
-        if (rebuilt == null || rebuilt.getClass() != block.getClass()) {
+        Block rebuilt = s.rebuild(s.blockType().cast(block), path, ctx);
+        if (rebuilt == null
+                || (rebuilt.getClass() != block.getClass()
+                        && !ctx.registry().byType.containsKey(rebuilt.getClass()))) {
             throw new ai.hesso.djl.compact.CompactionException(
                     path,
                     "the layer support "
@@ -167,7 +199,7 @@ public final class LayerRegistry {
                             + block.getClass().getName()
                             + ") as "
                             + (rebuilt == null ? "null" : rebuilt.getClass().getName())
-                            + "; a rebuild keeps the class");
+                            + "; a rebuild keeps the class or returns one the registry supports");
         }
         return rebuilt;
     }
@@ -208,11 +240,14 @@ public final class LayerRegistry {
                             new ConvolutionSupport<>(Conv2d.class),
                             new ConvolutionSupport<>(Conv3d.class),
                             new BatchNormSupport(),
+                            new GhostBatchNormSupport(),
                             new LayerNormSupport(),
                             new DropoutSupport(),
                             new AttentionSupport(),
+                            new CompactAttentionSupport(),
                             new PointwiseFeedForwardSupport(),
-                            new TransformerEncoderSupport())) {
+                            new TransformerEncoderSupport(),
+                            new CompactTransformerEncoderSupport())) {
                 builtIn.put(s.blockType(), s);
             }
         }

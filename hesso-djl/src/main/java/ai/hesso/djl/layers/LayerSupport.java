@@ -26,9 +26,11 @@ import java.util.Optional;
  *       which is how MAC budgets follow the kept widths;
  *   <li>{@link #width}: the new width compaction records for the block (a linear layer's units, a
  *       convolution's filters), when its width is not simply its input's;
- *   <li>{@link #rebuild}: a new, uninitialized block of the same class with the recorded widths;
- *       compaction initializes it and copies the kept values into it by parameter path, so the
- *       rebuilt block must have the same parameter paths (same child names) as the old one.
+ *   <li>{@link #rebuild}: a new, uninitialized block with the recorded widths, of the same class or
+ *       of another class the registry supports (DJL's attention block with fewer heads becomes a
+ *       {@link CompactAttentionBlock}); compaction initializes it and copies the kept values into
+ *       it by parameter path, so the rebuilt block must have the same parameter paths (same child
+ *       names) as the old one.
  * </ol>
  *
  * <p>Every method but {@link #width} is abstract: a type that discovery can trace but compaction
@@ -148,9 +150,13 @@ public interface LayerSupport<B extends Block> {
     }
 
     /**
-     * Returns a new, uninitialized block of the same class with the widths compaction recorded
-     * ({@link RebuildContext#width}) and every other setting copied; a container rebuilds its
-     * children with {@link RebuildContext#rebuild} under the same names.
+     * Returns a new, uninitialized block with the widths compaction recorded ({@link
+     * RebuildContext#width}) and every other setting copied; a container rebuilds its children with
+     * {@link RebuildContext#rebuild} under the same names. The block is of the same class, or, when
+     * that class cannot be built at the recorded widths, of another class the same registry
+     * supports, with the same parameter paths and the same function on the kept channels (so the
+     * compact model can be discovered, counted and compacted again). An implementation may declare
+     * its own class as the return type.
      *
      * @param block the original block
      * @param path its path
@@ -159,5 +165,5 @@ public interface LayerSupport<B extends Block> {
      * @throws ai.hesso.djl.compact.CompactionException naming the path when a setting cannot be
      *     read or a recorded width cannot be built
      */
-    B rebuild(B block, String path, RebuildContext ctx);
+    Block rebuild(B block, String path, RebuildContext ctx);
 }

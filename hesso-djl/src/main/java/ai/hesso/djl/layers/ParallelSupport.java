@@ -117,6 +117,6 @@ final class ParallelSupport implements LayerSupport<ParallelBlock> {
     public ParallelBlock rebuild(ParallelBlock block, String path, RebuildContext ctx) {
         Function<List<NDList>, NDList> join =
                 ctx.setting(block, ParallelBlock.class, "function", Function.class, path);
-        return new ParallelBlock(join, ctx.children(block, path));
+        return ctx.keepChildNames(new ParallelBlock(join, ctx.children(block, path)), block, path);
     }
 }

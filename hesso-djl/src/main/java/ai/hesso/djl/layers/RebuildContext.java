@@ -1,9 +1,12 @@
 package ai.hesso.djl.layers;
 
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
 import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,10 @@ public final class RebuildContext {
     RebuildContext(LayerRegistry registry, Map<String, LayerWidth> widths) {
         this.registry = registry;
         this.widths = widths;
+    }
+
+    LayerRegistry registry() {
+        return registry;
     }
 
     /**
@@ -43,8 +50,13 @@ public final class RebuildContext {
                                                 + " ("
                                                 + block.getClass().getName()
                                                 + "): no layer support for its class (exact"
-                                                + " classes); register one with"
-                                                + " GroupDiscovery.builder().optLayer(..)"));
+                                                + " classes)"
+                                                + registry.refusal(block)
+                                                        .map(r -> ": " + r)
+                                                        .orElse(
+                                                                "; register one with"
+                                                                        + " GroupDiscovery.builder()"
+                                                                        + ".optLayer(..)")));
     }
 
     /**
@@ -61,6 +73,55 @@ public final class RebuildContext {
             out.add(rebuild(child.getValue(), DiscoveryContext.paramPath(path, child.getKey())));
         }
         return out;
+    }
+
+    /**
+     * Gives a rebuilt container's children the names the original's children have. DJL's sequential
+     * and parallel blocks name a child after its class ({@code 02TransformerEncoderBlock}); a child
+     * rebuilt as another class ({@link CompactTransformerEncoderBlock}) would otherwise get another
+     * name, and with it other parameter paths than the ones compaction copies by and a saved
+     * compact model is loaded by.
+     *
+     * @param rebuilt the rebuilt container, its children added in the original's order
+     * @param original the original container
+     * @param path its path, for the message
+     * @param <C> the container's class
+     * @return {@code rebuilt}
+     * @throws CompactionException when the children differ in number or cannot be renamed
+     */
+    public <C extends AbstractBlock> C keepChildNames(C rebuilt, Block original, String path) {
+        BlockList before = original.getChildren();
+        BlockList after = rebuilt.getChildren();
+        if (before.size() != after.size()) {
+            throw new CompactionException(
+                    path,
+                    "block "
+                            + display(path)
+                            + " was rebuilt with "
+                            + after.size()
+                            + " children instead of "
+                            + before.size());
+        }
+        if (before.keys().equals(after.keys())) {
+            return rebuilt;
+        }
+        try {
+            Field children = AbstractBlock.class.getDeclaredField("children");
+            children.setAccessible(true);
+            children.set(rebuilt, new BlockList(before.keys(), after.values()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new CompactionException(
+                    path,
+                    "cannot give the children of rebuilt block "
+                            + display(path)
+                            + " their original names "
+                            + before.keys()
+                            + " ("
+                            + e
+                            + ")",
+                    e);
+        }
+        return rebuilt;
     }
 
     /**

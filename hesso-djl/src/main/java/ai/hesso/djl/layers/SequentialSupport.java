@@ -45,7 +45,7 @@ final class SequentialSupport implements LayerSupport<SequentialBlock> {
         SequentialBlock copy = new SequentialBlock();
         copy.setReturnIntermediate(block.isReturnIntermediate());
         copy.addAll(ctx.children(block, path));
-        return copy;
+        return ctx.keepChildNames(copy, block, path);
     }
 
     /** Traces the children of a sequential block in order. */

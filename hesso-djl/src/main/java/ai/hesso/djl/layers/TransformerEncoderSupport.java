@@ -25,14 +25,17 @@ import java.util.function.Function;
  * outputNorm(f + x)} (DJL adds the block's input, not {@code n}, before the second norm; the
  * dropouts have no parameters and keep channels).
  *
- * <p>So the feed-forward block's hidden units form a node group (a linear layer, its activation
- * probed like any lambda, and the linear layer reading them), and the embedding channels of {@code
- * x}, of the attention's result projection, of the feed-forward output and of both norms are
- * coupled by the two residual sums into the group of whatever produced {@code x}. That group and
- * the attention heads stay unprunable: DJL's attention block cannot be rebuilt at other widths
- * ({@link AttentionSupport}). The hidden units can be removed: the block is rebuilt with its
- * constructor at the new hidden width, the embedding size, head count, dropout rate and activation
- * copied. When the children cannot be read the block is unsupported.
+ * <p>So the attention heads are a node group ({@link AttentionSupport}), the feed-forward block's
+ * hidden units form another (a linear layer, its activation probed like any lambda, and the linear
+ * layer reading them), and the embedding channels of {@code x}, of the attention's result
+ * projection, of the feed-forward output and of both norms are coupled by the two residual sums
+ * into the group of whatever produced {@code x}. Heads and hidden units can be removed; the stream
+ * stays unprunable (the attention keeps its embedding width, {@link AttentionHeads}). The block is
+ * rebuilt with DJL's constructor at the new hidden width when its attention keeps every head, and
+ * as a {@link CompactTransformerEncoderBlock} (same children, same forward pass) when it loses
+ * heads, since DJL's constructor always builds {@code E / N} units per head. The embedding size,
+ * head size, dropout rate and activation are copied. When the children cannot be read the block is
+ * unsupported.
  *
  * <p>Cost: its children in the order they run (attention, attention norm, feed-forward, output
  * norm); the residual adds are not counted.
@@ -49,16 +52,30 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
     @Override
     public List<Trace> trace(
             TransformerEncoderBlock block, String path, List<Trace> inputs, DiscoveryContext ctx) {
+        return trace(block, children(block, path), path, inputs, ctx);
+    }
+
+    /**
+     * Traces an encoder (DJL's or the compact one) from its attention, attention norm, feed-forward
+     * block and output norm, in the order they run.
+     */
+    static List<Trace> trace(
+            Block block,
+            Optional<List<Block>> children,
+            String path,
+            List<Trace> inputs,
+            DiscoveryContext ctx) {
         if (inputs.isEmpty() || inputs.size() > 2) {
             return ctx.unsupported(block, path, inputs, "expects an input and a mask", true);
         }
-        Optional<List<Block>> children = children(block, path);
         if (children.isEmpty()) {
             return ctx.unsupported(
                     block,
                     path,
                     inputs,
-                    "cannot read its children (private fields of TransformerEncoderBlock)",
+                    "cannot read its children (private fields of "
+                            + block.getClass().getSimpleName()
+                            + ")",
                     true);
         }
         Map<Block, String> paths = AttentionSupport.childPaths(block, path);
@@ -75,8 +92,12 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
     @Override
     public Shape[] cost(
             TransformerEncoderBlock block, String path, Shape[] inputs, CostContext ctx) {
+        return cost(block, children(block, path).orElseThrow(), path, inputs, ctx);
+    }
+
+    /** Counts an encoder's children in the order they run. */
+    static Shape[] cost(Block block, List<Block> c, String path, Shape[] inputs, CostContext ctx) {
         Map<Block, String> paths = AttentionSupport.childPaths(block, path);
-        List<Block> c = children(block, path).orElseThrow();
         Shape[] x = new Shape[] {inputs[0]};
         ctx.visit(c.get(0), paths.get(c.get(0)), inputs);
         ctx.visit(c.get(1), paths.get(c.get(1)), x);
@@ -85,10 +106,14 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
         return block.getOutputShapes(inputs);
     }
 
-    /** {@inheritDoc} */
+    /**
+     * {@inheritDoc}
+     *
+     * @return DJL's encoder when its attention keeps every head, a {@link
+     *     CompactTransformerEncoderBlock} otherwise
+     */
     @Override
-    public TransformerEncoderBlock rebuild(
-            TransformerEncoderBlock block, String path, RebuildContext ctx) {
+    public Block rebuild(TransformerEncoderBlock block, String path, RebuildContext ctx) {
         ScaledDotProductAttentionBlock attention =
                 ctx.setting(
                         block,
@@ -110,24 +135,59 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
                         "selfAttentionDropout",
                         Dropout.class,
                         path);
+        return rebuild(
+                block,
+                attention,
+                feedForward,
+                ctx.setting(dropout, Dropout.class, "rate", Float.class, path),
+                path,
+                ctx);
+    }
+
+    /**
+     * Rebuilds an encoder (DJL's or the compact one) from its attention block, rebuilt first (it
+     * checks its own widths), and its feed-forward block's recorded widths and activation.
+     */
+    static Block rebuild(
+            Block block,
+            Block attention,
+            PointwiseFeedForwardBlock feedForward,
+            float rate,
+            String path,
+            RebuildContext ctx) {
         Map<Block, String> paths = AttentionSupport.childPaths(block, path);
-        // the attention block checks that its own widths are unchanged
-        ScaledDotProductAttentionBlock rebuiltAttention =
-                (ScaledDotProductAttentionBlock) ctx.rebuild(attention, paths.get(attention));
-        int embedding =
-                ctx.setting(
-                        rebuiltAttention,
-                        ScaledDotProductAttentionBlock.class,
-                        "embeddingSize",
-                        Integer.class,
-                        path);
-        int heads =
-                ctx.setting(
-                        rebuiltAttention,
-                        ScaledDotProductAttentionBlock.class,
-                        "headCount",
-                        Integer.class,
-                        path);
+        Block rebuiltAttention = ctx.rebuild(attention, paths.get(attention));
+        int embedding;
+        int heads;
+        int headSize;
+        if (rebuiltAttention instanceof ScaledDotProductAttentionBlock djl) {
+            embedding =
+                    ctx.setting(
+                            djl,
+                            ScaledDotProductAttentionBlock.class,
+                            "embeddingSize",
+                            Integer.class,
+                            path);
+            heads =
+                    ctx.setting(
+                            djl,
+                            ScaledDotProductAttentionBlock.class,
+                            "headCount",
+                            Integer.class,
+                            path);
+            headSize = embedding / heads;
+        } else if (rebuiltAttention instanceof CompactAttentionBlock compact) {
+            embedding = compact.getEmbeddingSize();
+            heads = compact.getHeadCount();
+            headSize = compact.getHeadSize();
+        } else {
+            throw new CompactionException(
+                    path,
+                    "cannot rebuild block "
+                            + RebuildContext.display(path)
+                            + ": its attention was rebuilt as a "
+                            + rebuiltAttention.getClass().getName());
+        }
         String ffnPath = paths.get(feedForward);
         List<Long> widths = new ArrayList<>();
         Function<NDList, NDList> activation = null;
@@ -144,19 +204,21 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
                     ffnPath,
                     "cannot rebuild block "
                             + RebuildContext.display(path)
-                            + " (TransformerEncoderBlock): its feed-forward block "
+                            + " ("
+                            + block.getClass().getSimpleName()
+                            + "): its feed-forward block "
                             + ffnPath
                             + " must keep one hidden layer, an activation and "
                             + embedding
                             + " output units, its recorded widths are "
                             + widths);
         }
-        return new TransformerEncoderBlock(
-                embedding,
-                heads,
-                Math.toIntExact(widths.get(0)),
-                ctx.setting(dropout, Dropout.class, "rate", Float.class, path),
-                activation);
+        int hidden = Math.toIntExact(widths.get(0));
+        if (rebuiltAttention instanceof ScaledDotProductAttentionBlock) {
+            return new TransformerEncoderBlock(embedding, heads, hidden, rate, activation);
+        }
+        return new CompactTransformerEncoderBlock(
+                embedding, heads, headSize, hidden, rate, activation);
     }
 
     private static Trace visit(

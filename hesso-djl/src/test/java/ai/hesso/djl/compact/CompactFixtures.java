@@ -120,7 +120,7 @@ final class CompactFixtures {
         return out;
     }
 
-    /** Zeroes the member rows of the given channels of a group. */
+    /** Zeroes the member rows of the given channels of a group (a run of rows per channel). */
     static void zero(Block block, DiscoveredGroup g, int... channels) {
         for (GroupMember m : g.group().members()) {
             if (m.axis().index() != 0) {
@@ -128,9 +128,9 @@ final class CompactFixtures {
             }
             NDArray arr = block.getParameters().get(m.tensor()).getArray();
             float[] data = arr.toFloatArray();
-            int row = data.length / Math.toIntExact(arr.getShape().get(0));
+            int run = data.length / Math.toIntExact(arr.getShape().get(0)) * m.rowsPerChannel();
             for (int c : channels) {
-                Arrays.fill(data, c * row, (c + 1) * row, 0f);
+                Arrays.fill(data, c * run, (c + 1) * run, 0f);
             }
             arr.set(data);
         }
