@@ -25,6 +25,7 @@ import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.djl.discovery.LayerHandler;
 import ai.hesso.djl.discovery.Trace;
 import ai.hesso.fixtures.DiscoveryModels;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -141,7 +142,7 @@ class CompactionValidationIT {
         float[] values = array.toFloatArray();
         int row = values.length / channels;
         Arrays.fill(values, channel * row, (channel + 1) * row, 0f);
-        array.set(values);
+        ParameterValues.set(array, values);
     }
 
     @Test
