@@ -103,11 +103,6 @@ public final class HessoDriver {
             this.loggedPhase = identification.phase();
             this.loggedStage = identification.stage();
         }
-        String problem = nothingToPrune(settings, index, groups.size());
-        if (problem != null && saved == null) {
-            // the specification trains plainly with K = 0; engines decide whether that is an error
-            logger.warn("{}: nothing will be pruned", problem);
-        }
         logger.debug(
                 "HESSO: {} prunable channels in {} of {} node groups, target {} ({})",
                 index.size(),
@@ -260,8 +255,9 @@ public final class HessoDriver {
     }
 
     /**
-     * Returns why this driver's positive target prunes no channel, for engines that treat it as an
-     * error.
+     * Returns why this driver's positive target prunes no channel. The specification then trains
+     * plainly; the engine decides whether that is an error and says so (the driver logs nothing, so
+     * that a refused run does not also warn).
      *
      * @return the explanation, or empty when there is something to prune or the sparsity is 0
      */

@@ -8,17 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.Identification;
 import ai.hesso.core.reference.ReferenceEngine;
 import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where our CRIC (and, for difference 5, our {@code groupDivisible} bookkeeping) knowingly departs
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * term adds the same {@code 1 / 4} to every channel.
  */
 class CricReferenceDifferencesTest {
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(Identification.class);
 
     private static final SaliencyMix MAGNITUDE_ONLY =
             SaliencyMix.of(Map.of(Criterion.MAGNITUDE, 1.0));
@@ -315,6 +320,11 @@ class CricReferenceDifferencesTest {
         assertArrayEquals(new int[0], first.masks().redundant(0), "channel 0 was handed back");
         assertEquals(ChannelState.IMPORTANT, driver.state(0));
         assertEquals(2, driver.metrics().targetChannels());
+        assertEquals(
+                List.of(
+                        "groupDivisible 2 gave back 1 of the 1 channels selected now; the target"
+                                + " is 2 channels instead of 3"),
+                log.take());
         script.step(driver);
         StepPlan second = script.step(driver);
         assertEquals(2, driver.metrics().stage());

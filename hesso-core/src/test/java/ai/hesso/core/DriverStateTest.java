@@ -8,21 +8,36 @@ import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.identification.CricProgress;
+import ai.hesso.core.identification.Identification;
 import ai.hesso.core.identification.PeriodicProgress;
 import ai.hesso.core.saliency.ChannelStatistics;
+import ai.hesso.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A driver restored from {@link HessoDriver#state()} at any step plans exactly what the
  * uninterrupted driver plans, for HESSO's periods (with {@code groupDivisible}) and for CRIC's
- * probe, cycles, vote and hybrid phase.
+ * probe, cycles, vote and hybrid phase; a resumed run warns what the uninterrupted one warns.
  */
 class DriverStateTest {
 
     private static final int STEPS = 70;
+
+    /** The selections of {@link #periodic()} that {@code groupDivisible 2} rounds, in order. */
+    private static final List<String> PERIODIC_WARNINGS =
+            List.of(
+                    "groupDivisible 2 gave back 1 of the 2 channels selected now; the target is 8"
+                            + " channels instead of 9",
+                    "groupDivisible 2 gave back 2 of the 2 channels selected now; the target is 6"
+                            + " channels instead of 9",
+                    "groupDivisible 2 gave back 1 of the 3 channels selected now; the target is 5"
+                            + " channels instead of 9");
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(Identification.class);
 
     private static List<NodeGroup> groups() {
         return List.of(
@@ -113,9 +128,11 @@ class DriverStateTest {
         return plans;
     }
 
-    private static void assertResumesExactly(HessoSettings settings) {
+    /** Returns the warnings of the uninterrupted run, which every split run repeats. */
+    private List<String> assertResumesExactly(HessoSettings settings) {
         HessoDriver whole = new HessoDriver(settings, groups());
         List<String> expected = run(whole, 1, STEPS);
+        List<String> warned = log.take();
         DriverState end = whole.state();
         for (int split = 0; split <= STEPS; split++) {
             HessoDriver first = new HessoDriver(settings, groups());
@@ -128,14 +145,17 @@ class DriverStateTest {
             assertEquals(expected.subList(split, STEPS), rest, "resumed after step " + split);
             assertEquals(end, resumed.state(), "final state after a split at " + split);
             assertEquals(whole.metrics(), resumed.metrics());
+            assertEquals(warned, log.take(), "warnings of the run split at " + split);
         }
+        return warned;
     }
 
     @Test
     void periodicRunResumesExactlyAfterEveryStep() {
-        assertResumesExactly(periodic());
+        assertEquals(PERIODIC_WARNINGS, assertResumesExactly(periodic()));
         HessoDriver driver = new HessoDriver(periodic(), groups());
         run(driver, 1, STEPS);
+        assertEquals(PERIODIC_WARNINGS, log.take());
         assertEquals(Phase.PRUNED, driver.metrics().phase());
         // K = floor(15 * 0.6) = 9, lowered by groupDivisible 2 to keep even widths
         assertTrue(driver.metrics().pruned() > 0);
@@ -146,7 +166,7 @@ class DriverStateTest {
 
     @Test
     void cricRunResumesExactlyInProbeCycleVoteAndHybridPhases() {
-        assertResumesExactly(cric());
+        assertEquals(List.of(), assertResumesExactly(cric()), "no groupDivisible, no rounding");
         HessoDriver driver = new HessoDriver(cric(), groups());
         List<Phase> phases = new ArrayList<>();
         int n = driver.channelIndex().size();
@@ -190,6 +210,7 @@ class DriverStateTest {
     void aStateOfOtherGroupsOrAnotherStrategyIsRefusedWithTheDifference() {
         HessoDriver driver = new HessoDriver(periodic(), groups());
         run(driver, 1, 10);
+        assertEquals(PERIODIC_WARNINGS.subList(0, 2), log.take());
         DriverState saved = driver.state();
         List<NodeGroup> other =
                 List.of(NodeGroup.prunable("a", 6, List.of(GroupMember.rows("a.w"))));

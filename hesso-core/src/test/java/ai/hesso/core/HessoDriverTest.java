@@ -10,19 +10,25 @@ import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.Identification;
 import ai.hesso.core.reference.ReferenceEngine;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HessoDriverTest {
 
     private static final VariantSettings SGD = VariantSettings.sgd(0.9, 0, 1e-4);
+
+    @RegisterExtension
+    final LogCapture log = LogCapture.warningsOf(HessoDriver.class, Identification.class);
 
     /** conv1: 8 channels; conv2: 6 channels, one member transposed; head and bias1 unprunable. */
     private static QuadraticToy toy() {
@@ -210,6 +216,18 @@ class HessoDriverTest {
         assertEquals(adjusted, total);
         assertTrue(adjusted <= 13);
         assertEquals(total, zeroChannels(engine, driver.channelIndex()).size());
+        // every selection that rounding shrank says so, down to the adjusted target
+        assertEquals(
+                List.of(
+                        "groupDivisible 4 gave back 4 of the 4 channels selected now; the target"
+                                + " is 9 channels instead of 13",
+                        "groupDivisible 4 gave back 2 of the 4 channels selected now; the target"
+                                + " is 7 channels instead of 13",
+                        "groupDivisible 4 gave back 5 of the 5 channels selected now; the target"
+                                + " is "
+                                + adjusted
+                                + " channels instead of 13"),
+                log.take());
     }
 
     @Test
@@ -291,6 +309,8 @@ class HessoDriverTest {
                         settings().optTargetGroupSparsity(0).build(),
                         List.of(NodeGroup.prunable("x", 3, List.of(GroupMember.rows("x")))));
         assertTrue(plain.nothingToPruneReason().isEmpty());
+        // the driver explains when asked and logs nothing: the engine refuses or warns
+        assertEquals(List.of(), log.take());
         for (HessoDriver driver : List.of(roundsDown, noGroup)) {
             for (int k = 1; k <= 20; k++) {
                 StepPlan plan = driver.nextStep(null);

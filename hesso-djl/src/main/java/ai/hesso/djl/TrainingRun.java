@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,15 +144,17 @@ final class TrainingRun implements AutoCloseable {
             // a fresh run's settings that do not fit the model (an unreachable MAC budget) throw
             driver = new HessoDriver(setup.pruning(), groups, null, costModel(setup));
         }
-        if (setup.failIfNothingToPrune()) {
-            driver.nothingToPruneReason()
-                    .ifPresent(
-                            reason -> {
-                                throw new IllegalArgumentException(
-                                        reason
-                                                + " (or optFailIfNothingToPrune(false) to train"
-                                                + " anyway)");
-                            });
+        Optional<String> nothingToPrune = driver.nothingToPruneReason();
+        if (nothingToPrune.isPresent()) {
+            if (setup.failIfNothingToPrune()) {
+                throw new IllegalArgumentException(
+                        nothingToPrune.get()
+                                + " (or optFailIfNothingToPrune(false) to train anyway)");
+            }
+            if (resume == null) {
+                // trained plainly, as the specification says for K = 0: said once, at the start
+                logger.warn("HESSO: {}: nothing will be pruned", nothingToPrune.get());
+            }
         }
         checkTrainingLength(setup, driver);
         // the state lives and dies with the model's arrays

@@ -17,9 +17,11 @@ import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.fixtures.ModelPatterns;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BadCallsIT {
 
     @TempDir Path dir;
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(TrainingRun.class);
 
     private static <T extends RuntimeException> String message(Class<T> type, Runnable action) {
         return assertThrows(type, action::run).getMessage();
@@ -140,6 +144,7 @@ class BadCallsIT {
                                     + " higher targetGroupSparsity or a smaller groupDivisible (or"
                                     + " optFailIfNothingToPrune(false) to train anyway)"),
                     text);
+            assertEquals(List.of(), log.take(), "refused, not also warned");
         }
     }
 

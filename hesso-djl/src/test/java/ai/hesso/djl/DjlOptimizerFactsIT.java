@@ -428,6 +428,7 @@ class DjlOptimizerFactsIT {
     // ------------------------------------------------------------------ fact 4 (+5)
 
     @Test
+    @SuppressWarnings("try") // a GradientCollector is opened for its effect (grad mode on)
     void fact4MemoryAndInPlaceUpdates() {
         try (NDManager root = NDManager.newBaseManager("PyTorch")) {
             NDArray w = root.create(new float[] {1f, 2f, 3f});
@@ -495,6 +496,7 @@ class DjlOptimizerFactsIT {
     }
 
     @Test
+    @SuppressWarnings("try") // a GradientCollector is opened for its effect (grad mode on)
     void fact5GradModeIsThreadLocal() throws InterruptedException {
         AtomicReference<Throwable> error = new AtomicReference<>();
         try (NDManager root = NDManager.newBaseManager("PyTorch")) {

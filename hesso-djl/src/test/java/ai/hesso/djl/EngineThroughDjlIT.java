@@ -23,10 +23,12 @@ import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's steps observed through DJL's own training calls: CRIC's snapshot and restore, the
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.Test;
 class EngineThroughDjlIT {
 
     private static final Shape INPUT = new Shape(8, 6);
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(NonFiniteGuard.class);
 
     private static List<NDList> batches(NDManager manager, int count) {
         return SyntheticData.fixedBatches(manager, count, 8, new Shape(6), 3, 17);
@@ -246,6 +250,14 @@ class EngineThroughDjlIT {
                         }
                     }
                 }
+                String first = run.model.getBlock().getParameters().get(0).getKey();
+                assertEquals(
+                        List.of(
+                                "HESSO: skipped step 1: the gradient of '"
+                                        + first
+                                        + "' is not finite; no tensor or state changed (1 skipped"
+                                        + " so far, 1 in a row)"),
+                        log.take());
             }
         }
     }

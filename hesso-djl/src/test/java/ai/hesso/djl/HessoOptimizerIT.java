@@ -22,14 +22,18 @@ import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HessoOptimizerIT {
 
     private static final Shape MLP_INPUT = new Shape(8, 6);
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(TrainingRun.class);
 
     private static TrainingHarness mlp(long seed, Function<Block, Optimizer> optimizer) {
         return new TrainingHarness(TinyModels.mlp(6, 16, 3), MLP_INPUT, seed, optimizer);
@@ -249,6 +253,7 @@ class HessoOptimizerIT {
                         assertThrows(
                                 IllegalArgumentException.class, () -> strict.step(batches.get(0)));
                 assertTrue(e.getMessage().contains("rounds down to 0"), e.getMessage());
+                assertEquals(List.of(), log.take(), "refused, not also warned");
             }
             try (TrainingHarness allowed =
                     mlp(
@@ -270,6 +275,14 @@ class HessoOptimizerIT {
                 HessoOptimizer hesso = (HessoOptimizer) allowed.optimizer;
                 assertEquals(0, hesso.metrics().targetChannels());
                 assertEquals(0, hesso.metrics().pruned());
+                assertEquals(
+                        List.of(
+                                "HESSO: targetGroupSparsity 0.01 of 32 prunable channels rounds"
+                                        + " down to 0 channels to prune; raise"
+                                        + " targetGroupSparsity to at least 0.03125 or set it to 0"
+                                        + " for plain training: nothing will be pruned"),
+                        log.take(),
+                        "trained plainly, said once");
             }
         }
     }

@@ -20,6 +20,7 @@ import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.checkpoint.HessoCheckpoints;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,6 +45,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HessoResumeIT {
 
     @TempDir Path dir;
+
+    /** An interrupted fit says it ended before pruning did; a broken checkpoint is passed over. */
+    @RegisterExtension
+    final LogCapture log =
+            LogCapture.warningsOf(HessoTrainingListener.class, HessoCheckpoints.class);
+
+    /** Checks what {@code ResumeFit.fit(dir, 2, 4)}, stopped after 20 of 40 steps, warned. */
+    private void assertStoppedBeforePruningEnded() {
+        List<String> warned = log.take();
+        assertEquals(1, warned.size(), warned.toString());
+        assertTrue(
+                warned.get(0).startsWith("training ended before HESSO finished pruning: step 20 "),
+                warned.get(0));
+    }
 
     static Stream<Arguments> stops() {
         return Stream.of(
@@ -230,9 +246,14 @@ class HessoResumeIT {
     @Test
     void resumeFallsBackToThePreviousWholeCheckpoint() throws Exception {
         ResumeFit.fit(dir, 2, 4);
+        assertStoppedBeforePruningEnded();
         Path latest = dir.resolve("mlp-0002.hesso");
         byte[] whole = Files.readAllBytes(latest);
         Files.write(latest, Arrays.copyOf(whole, whole.length - 7));
+        String truncated =
+                "HESSO: cannot resume from epoch 2: checkpoint "
+                        + latest
+                        + " cannot be read: its SHA-256 checksum does not match";
         try (Model model = Model.newInstance("mlp")) {
             model.setBlock(TinyModels.mlp(6, 16, 3));
             HessoOptimizer hesso = ResumeFit.optimizer(model, 4);
@@ -240,6 +261,9 @@ class HessoResumeIT {
             assertEquals(1, hesso.resumedEpoch());
             assertEquals(10, hesso.checkpoint().step());
         }
+        List<String> passedOver = log.take();
+        assertEquals(1, passedOver.size(), passedOver.toString());
+        assertTrue(passedOver.get(0).startsWith(truncated), passedOver.get(0));
         // the model file of epoch 1 replaced by epoch 2's: it no longer belongs to its checkpoint
         Files.copy(
                 dir.resolve("mlp-0002.params"),
@@ -268,6 +292,18 @@ class HessoResumeIT {
                                             + dir.resolve("mlp-0001.hesso")),
                     e.getMessage());
         }
+        passedOver = log.take();
+        assertEquals(2, passedOver.size(), passedOver.toString());
+        assertTrue(passedOver.get(0).startsWith(truncated), passedOver.get(0));
+        assertTrue(
+                passedOver
+                        .get(1)
+                        .startsWith(
+                                "HESSO: cannot resume from epoch 1: model file "
+                                        + dir.resolve("mlp-0001.params")
+                                        + " is not the one saved with checkpoint "
+                                        + dir.resolve("mlp-0001.hesso")),
+                passedOver.get(1));
     }
 
     /** The end of a run that was never stopped. */
@@ -298,6 +334,7 @@ class HessoResumeIT {
         Path interrupted = dir.resolve("parts");
         // stopped after epoch 2 of 4 (step 20 of 40), resumed by another JVM
         ResumeFit.fit(interrupted, 2, 4);
+        assertStoppedBeforePruningEnded();
         Path out = dir.resolve("resumed.bin");
         ChildJvm.run(
                 ResumeFit.class,
@@ -320,6 +357,7 @@ class HessoResumeIT {
         Path interrupted = dir.resolve("parts");
         Map<String, byte[]> whole = ResumeFit.fit(uninterrupted, 4, 4);
         ResumeFit.fit(interrupted, 2, 4);
+        assertStoppedBeforePruningEnded();
         List<String> files;
         try (Stream<Path> list = Files.list(interrupted)) {
             files = list.map(p -> p.getFileName().toString()).sorted().toList();

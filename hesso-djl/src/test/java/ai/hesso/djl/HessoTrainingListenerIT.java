@@ -16,11 +16,15 @@ import ai.djl.training.loss.Loss;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The listener hands each batch's loss to the optimizer before {@code trainer.step()}. */
 class HessoTrainingListenerIT {
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(HessoTrainingListener.class);
 
     @Test
     void eachBatchLossReachesTheOptimizerBeforeTheStep() {
@@ -71,6 +75,14 @@ class HessoTrainingListenerIT {
                 }
                 assertEquals(3, hesso.driver().step());
             }
+            // three steps end inside the pruning period: the listener says so at the end
+            assertEquals(
+                    List.of(
+                            "training ended before HESSO finished pruning: "
+                                    + hesso.metrics()
+                                    + "; start pruning earlier or shorten pruningSteps so that all"
+                                    + " periods end within training"),
+                    log.take());
         }
     }
 }

@@ -18,12 +18,14 @@ import ai.hesso.djl.engine.EngineState;
 import ai.hesso.djl.engine.SavedArray;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
+import ai.hesso.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,6 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * or the optimizer state, and the skipped steps are counted.
  */
 class NonFiniteStepIT {
+
+    /** Every skipped step is said at WARN; the tests check each one. */
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(NonFiniteGuard.class);
 
     /** What a step's batch is given. */
     enum Poison {
@@ -79,7 +84,9 @@ class NonFiniteStepIT {
             try (NDManager manager = NDManager.newBaseManager()) {
                 List<NDList> batches = Scenario.batches(manager);
                 Result clean = run(pruning, variant, batches, steps, List.of());
+                assertEquals(List.of(), log.take());
                 Result poisoned = run(pruning, variant, batches, steps, injections);
+                assertEquals(skipWarnings(injections, poisoned.victim), log.take());
                 assertEquals(0, clean.skipped);
                 assertEquals(injections.size(), poisoned.skipped, variant + " " + where);
                 assertEquals(steps, poisoned.step, "skipped steps are not counted as steps");
@@ -136,6 +143,17 @@ class NonFiniteStepIT {
                     }
                     HessoOptimizer hesso = (HessoOptimizer) run.optimizer;
                     assertEquals(poison ? 2 : 0, hesso.metrics().skippedSteps());
+                    assertEquals(
+                            poison
+                                    ? List.of(
+                                            "HESSO: skipped step 3: the loss (NaN) is not finite;"
+                                                    + " no tensor or state changed (1 skipped so"
+                                                    + " far, 1 in a row)",
+                                            "HESSO: skipped step 8: the loss (NaN) is not finite;"
+                                                    + " no tensor or state changed (2 skipped so"
+                                                    + " far, 1 in a row)")
+                                    : List.of(),
+                            log.take());
                     assertFinite(run, hesso.checkpoint());
                     Map<String, byte[]> parameters = Scenario.parameterBytes(run.model.getBlock());
                     assertTrue(
@@ -221,7 +239,50 @@ class NonFiniteStepIT {
                             + " learning rate or check the data",
                     e.getMessage());
             assertEquals("the loss (Infinity)", e.offender());
+            assertEquals(
+                    List.of(
+                            "HESSO: skipped step 2: the loss (NaN) is not finite; no tensor or"
+                                    + " state changed (1 skipped so far, 1 in a row)",
+                            "HESSO: skipped step 2: the loss (NaN) is not finite; no tensor or"
+                                    + " state changed (2 skipped so far, 2 in a row)",
+                            "HESSO: skipped step 3: the loss (Infinity) is not finite; no tensor"
+                                    + " or state changed (3 skipped so far, 1 in a row)",
+                            "HESSO: skipped step 3: the loss (Infinity) is not finite; no tensor"
+                                    + " or state changed (4 skipped so far, 2 in a row)"),
+                    log.take(),
+                    "the third in a row fails instead of warning");
         }
+    }
+
+    /**
+     * The warning each injection gives, in order: the step it would have been, what is not finite,
+     * how many were skipped so far and how many in a row.
+     */
+    private static List<String> skipWarnings(List<Injection> injections, String victim) {
+        List<String> warnings = new ArrayList<>();
+        int inARow = 0;
+        for (int i = 0; i < injections.size(); i++) {
+            Injection injection = injections.get(i);
+            boolean follows = i > 0 && injections.get(i - 1).afterStep() == injection.afterStep();
+            inARow = follows ? inARow + 1 : 1;
+            String offender =
+                    switch (injection.poison()) {
+                        case NAN_GRADIENT, INF_GRADIENT -> "the gradient of '" + victim + "'";
+                        case NAN_LOSS -> "the loss (NaN)";
+                        case INF_LOSS -> "the loss (Infinity)";
+                    };
+            warnings.add(
+                    "HESSO: skipped step "
+                            + (injection.afterStep() + 1)
+                            + ": "
+                            + offender
+                            + " is not finite; no tensor or state changed ("
+                            + (i + 1)
+                            + " skipped so far, "
+                            + inARow
+                            + " in a row)");
+        }
+        return warnings;
     }
 
     /** The outcome of a run. */
@@ -230,7 +291,8 @@ class NonFiniteStepIT {
             Map<String, int[]> pruned,
             HessoCheckpoint state,
             int skipped,
-            int step) {}
+            int step,
+            String victim) {}
 
     private static Result run(
             HessoSettings pruning,
@@ -259,7 +321,8 @@ class NonFiniteStepIT {
                     hesso.driver().prunedChannels(),
                     state,
                     hesso.metrics().skippedSteps(),
-                    hesso.metrics().step());
+                    hesso.metrics().step(),
+                    run.model.getBlock().getParameters().get(1).getKey());
         }
     }
 

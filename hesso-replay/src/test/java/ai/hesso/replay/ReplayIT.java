@@ -8,11 +8,13 @@ import ai.hesso.core.HessoDriver;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.identification.Identification;
 import ai.hesso.core.reference.ReferenceEngine;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReplayIT {
 
     private static final SaliencyMix MAGNITUDE = SaliencyMix.of(Map.of(Criterion.MAGNITUDE, 1.0));
+
+    /** The engine's "nothing will be pruned" and the driver's rounding that gives channels back. */
+    @RegisterExtension
+    final LogCapture log =
+            LogCapture.warningsOf("ai.hesso.djl.TrainingRun", Identification.class.getName());
 
     private static ReplaySettings sgd(
             double lr, double sparsity, int start, int pruningSteps, int periods) {
@@ -134,6 +142,12 @@ class ReplayIT {
         ReplayResult result = new Replay().run(input);
         assertArrayEquals(new double[] {1.0, 1.25}, result.tensors().get("w"), 0.0);
         assertArrayEquals(new int[0], result.pruned().get("g"));
+        assertEquals(
+                List.of(
+                        "HESSO: targetGroupSparsity 0.4 of 2 prunable channels rounds down to 0"
+                                + " channels to prune; raise targetGroupSparsity to at least 0.5 or"
+                                + " set it to 0 for plain training: nothing will be pruned"),
+                log.take());
     }
 
     @Test
@@ -259,11 +273,14 @@ class ReplayIT {
         for (long seed = 1; seed <= 3; seed++) {
             ReplayInput input = generated(settings, steps, seed);
             ReplayResult actual = new Replay().run(input);
+            List<String> replayWarned = log.take();
             HessoDriver driver = new HessoDriver(settings.hessoSettings(), input.nodeGroups());
             ReferenceEngine reference = reference(input, driver);
             for (Map<String, double[]> step : input.gradients()) {
                 reference.step(step, Double.NaN);
             }
+            // the rounding that gives channels back (groupDivisible, or a group kept non-empty)
+            assertEquals(log.take(), replayWarned, name + " seed " + seed + ": the same warnings");
             for (ReplayTensor tensor : input.tensors()) {
                 double[] expected = reference.values(tensor.name());
                 double[] got = actual.tensors().get(tensor.name());

@@ -9,13 +9,18 @@ import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.saliency.Criterion;
 import ai.hesso.core.variant.Variant;
+import ai.hesso.testing.LogCapture;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ReplayJsonTest {
+
+    @RegisterExtension final LogCapture log = LogCapture.warningsOf(ReplayJson.class);
 
     private static final String MINIMAL =
             """
@@ -67,6 +72,21 @@ class ReplayJsonTest {
                 input.settings().saliency().weights());
     }
 
+    @Test
+    void anUnknownKeyIsIgnoredWithAWarningThatListsTheKnownOnes() {
+        ReplayInput input =
+                ReplayJson.parse(
+                        MINIMAL.replace("\"lr\": 0.1,", "\"lr\": 0.1, \"lerningRate\": 2,"));
+        assertEquals(0.1, input.settings().learningRate());
+        assertEquals(
+                List.of(
+                        "ignoring unknown key 'optimizer.lerningRate'; known keys there: [beta1,"
+                                + " beta2, dampening, epsilon, groupDivisible, lr, momentum,"
+                                + " pruningPeriods, pruningSteps, saliencyWeights, startPruningStep,"
+                                + " targetGroupSparsity, variant, weightDecay]"),
+                log.take());
+    }
+
     @ParameterizedTest
     @CsvSource(
             delimiter = '|',
@@ -111,6 +131,17 @@ class ReplayJsonTest {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> ReplayJson.parse(json));
         assertTrue(e.getMessage().contains(message), e.getMessage());
+        // a misspelt key ("pruningStep", "gradient") is named at WARN before the missing one fails
+        for (String warning : log.take()) {
+            String key = warning.split("'")[1];
+            String unknown = "\"" + key.substring(key.lastIndexOf('.') + 1) + "\"";
+            assertTrue(
+                    warning.startsWith("ignoring unknown key")
+                            && to != null
+                            && to.contains(unknown)
+                            && !from.contains(unknown),
+                    warning);
+        }
     }
 
     @Test

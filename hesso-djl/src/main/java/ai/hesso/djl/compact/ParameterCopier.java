@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
+import ai.hesso.djl.engine.Aliases;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -80,7 +81,7 @@ final class ParameterCopier {
                                 + " but the rebuilt layer's parameter has shape "
                                 + dst.getShape());
             }
-            dst.set(kept.toByteBuffer());
+            Aliases.overwrite(dst, kept);
         }
     }
 

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.djl.engine.Aliases;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -145,7 +146,7 @@ public final class SanityCheck {
                         // forward passes attach their results to the inputs' manager: lend the
                         // inputs to this trial, so its activations are freed when it ends
                         inputs.tempAttach(trialScope);
-                        saved.forEach((arr, copy) -> copy.copyTo(arr));
+                        saved.forEach((arr, copy) -> Aliases.overwrite(arr, copy));
                         result = trial(block, group, params, chosen, noise, inputs, trialScope);
                     }
                     if (!result.passed()) {
@@ -157,7 +158,7 @@ public final class SanityCheck {
                 }
                 return worst;
             } finally {
-                saved.forEach((arr, copy) -> copy.copyTo(arr));
+                saved.forEach((arr, copy) -> Aliases.overwrite(arr, copy));
             }
         }
     }
@@ -176,7 +177,7 @@ public final class SanityCheck {
             int axis = m.axis().index();
             NDArray picked = indicator(scope, arr.getShape(), axis, chosen, 0, m.rowsPerChannel());
             // the scope's array first: the result belongs to the scope, not to the model
-            picked.neg().add(1f).mul(arr).copyTo(arr);
+            Aliases.overwrite(arr, picked.neg().add(1f).mul(arr));
         }
         NDArray before = forward(block, inputs, scope);
         for (ParameterSlice s : group.consumers()) {
@@ -189,7 +190,7 @@ public final class SanityCheck {
                             chosen,
                             s.offset(),
                             s.columnsPerChannel());
-            picked.neg().add(1f).mul(arr).add(picked.mul(noise.get(arr))).copyTo(arr);
+            Aliases.overwrite(arr, picked.neg().add(1f).mul(arr).add(picked.mul(noise.get(arr))));
         }
         NDArray after = forward(block, inputs, scope);
         double diff =
@@ -236,7 +237,7 @@ public final class SanityCheck {
     private static void save(Map<NDArray, NDArray> saved, NDArray arr, NDManager scope) {
         if (!saved.containsKey(arr)) {
             NDArray copy = scope.zeros(arr.getShape(), arr.getDataType());
-            arr.copyTo(copy);
+            Aliases.overwrite(copy, arr);
             saved.put(arr, copy);
         }
     }

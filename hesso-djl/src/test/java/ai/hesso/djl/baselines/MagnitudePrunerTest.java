@@ -17,6 +17,7 @@ import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.ModelPatterns;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ class MagnitudePrunerTest {
     }
 
     private static void set(Block block, String name, float... values) {
-        block.getParameters().get(name).getArray().set(values);
+        ParameterValues.set(block.getParameters().get(name).getArray(), values);
     }
 
     private static float[] get(Block block, String name) {

@@ -23,6 +23,7 @@ import ai.hesso.core.group.GroupMember;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.ParameterSlice;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -63,7 +64,7 @@ final class CompactFixtures {
                     data[i] = (float) (std * random.nextGaussian());
                 }
             }
-            arr.set(data);
+            ParameterValues.set(arr, data);
         }
         return block;
     }
@@ -132,7 +133,7 @@ final class CompactFixtures {
             for (int c : channels) {
                 Arrays.fill(data, c * run, (c + 1) * run, 0f);
             }
-            arr.set(data);
+            ParameterValues.set(arr, data);
         }
     }
 

@@ -22,6 +22,7 @@ import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.fixtures.DiscoveryModels;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -138,7 +139,7 @@ class CompactionValidationIT {
         float[] values = array.toFloatArray();
         int row = values.length / channels;
         Arrays.fill(values, channel * row, (channel + 1) * row, 0f);
-        array.set(values);
+        ParameterValues.set(array, values);
     }
 
     @Test

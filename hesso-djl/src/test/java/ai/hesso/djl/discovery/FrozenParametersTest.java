@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.hesso.fixtures.DiscoveryModels;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +30,8 @@ class FrozenParametersTest {
         manager = NDManager.newBaseManager();
         block = Models.init(DiscoveryModels.partlyFrozen(), manager, INPUT);
         // as built: the absent scale is 1, the absent shift is 0 (Models.init randomised them)
-        block.getParameters().get("02BatchNorm_gamma").getArray().set(new float[] {1, 1, 1, 1});
-        block.getParameters().get("05BatchNorm_beta").getArray().set(new float[6]);
+        ParameterValues.set(block.getParameters().get("02BatchNorm_gamma").getArray(), 1, 1, 1, 1);
+        ParameterValues.set(block.getParameters().get("05BatchNorm_beta").getArray(), new float[6]);
         block.getChildren().get("07Conv2d").freezeParameters(true);
     }
 
@@ -97,10 +98,8 @@ class FrozenParametersTest {
 
     @Test
     void aFrozenNonZeroShiftBlocksItsGroup() {
-        block.getParameters()
-                .get("05BatchNorm_beta")
-                .getArray()
-                .set(new float[] {0, 0, 0.5f, 0, 0, 0});
+        ParameterValues.set(
+                block.getParameters().get("05BatchNorm_beta").getArray(), 0, 0, 0.5f, 0, 0, 0);
         DiscoveredGroup second =
                 GroupDiscovery.builder()
                         .build()

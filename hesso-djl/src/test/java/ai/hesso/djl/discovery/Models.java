@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -36,7 +37,7 @@ final class Models {
                                 ? 0.5f + random.nextFloat()
                                 : (float) (0.5 * random.nextGaussian());
             }
-            arr.set(data);
+            ParameterValues.set(arr, data);
         }
         return block;
     }
