@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
-import ai.hesso.fixtures.DiscoveryModels;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -33,26 +32,9 @@ class PlainDjlLoadIT {
 
     @TempDir Path dir;
 
+    /** CompactionSaveIT's models, the depthwise one aside (it has its own test below). */
     static Stream<Arguments> models() {
-        return Stream.of(
-                Arguments.of(
-                        "vgg", (Supplier<Block>) DiscoveryModels::vgg, DiscoveryModels.IMAGE_INPUT),
-                Arguments.of(
-                        "inception",
-                        (Supplier<Block>) DiscoveryModels::inception,
-                        DiscoveryModels.IMAGE_INPUT),
-                Arguments.of(
-                        "transformer",
-                        (Supplier<Block>) DiscoveryModels::transformer,
-                        DiscoveryModels.TOKEN_INPUT),
-                Arguments.of(
-                        "conv1d",
-                        (Supplier<Block>) CompactFixtures::conv1d,
-                        CompactFixtures.CONV1D_INPUT),
-                Arguments.of(
-                        "resnet20",
-                        (Supplier<Block>) CompactFixtures::resnet20,
-                        CompactFixtures.RESNET20_INPUT));
+        return CompactionSaveIT.models().filter(a -> !"depthwise".equals(a.get()[0]));
     }
 
     @ParameterizedTest(name = "{0}")
