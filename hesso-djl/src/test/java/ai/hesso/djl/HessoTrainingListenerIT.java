@@ -39,7 +39,7 @@ class HessoTrainingListenerIT {
                                     HessoSettings.builder()
                                             .optTargetGroupSparsity(0.25)
                                             .optStartPruningStep(2)
-                                            .setPruningSteps(2)
+                                            .setPruningSteps(4)
                                             .build())
                             .build();
             DefaultTrainingConfig config =
@@ -75,13 +75,15 @@ class HessoTrainingListenerIT {
                 }
                 assertEquals(3, hesso.driver().step());
             }
-            // three steps end inside the pruning period: the listener says so at the end
+            // three steps end inside the pruning period (steps 2 to 5): the listener says so at the
+            // end, with the step pruning completes with
             assertEquals(
                     List.of(
                             "training ended before HESSO finished pruning: "
                                     + hesso.metrics()
-                                    + "; start pruning earlier or shorten pruningSteps so that all"
-                                    + " periods end within training"),
+                                    + "; pruning completes at step 5: train longer, start pruning"
+                                    + " earlier or shorten pruningSteps so that all periods end"
+                                    + " within training"),
                     log.take());
         }
     }
