@@ -21,11 +21,13 @@ import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.compact.CompactionOptions;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.testing.LogCapture;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Compacting with the optimizer: a run whose pruning has not completed is refused unless asked for,
@@ -39,6 +41,13 @@ class CompactWithOptimizerIT {
 
     private static final CompactionOptions ANYWAY =
             CompactionOptions.builder().optAllowUnfinished(true).build();
+
+    /** What an allowed unfinished compaction says, once per call. */
+    private static final String ANYWAY_WARNING =
+            "compacting anyway (allowUnfinished): HESSO has not finished pruning: the run is at step ";
+
+    @RegisterExtension
+    final LogCapture log = LogCapture.warningsOf("ai.hesso.djl.compact.OptimizerChannels");
 
     @Test
     void anUnfinishedRunIsRefusedWithItsStepAndTheStepPruningCompletesAt() {
@@ -90,6 +99,9 @@ class CompactWithOptimizerIT {
                 assertSameChannels(pruned, partial.selection());
                 assertEquals(mlpParameters(pruned, hesso), partial.report().after().parameters());
             }
+            List<String> warned = log.take();
+            assertEquals(1, warned.size(), warned.toString());
+            assertTrue(warned.get(0).startsWith(ANYWAY_WARNING + "12 "), warned.get(0));
 
             for (int k = 13; k <= 17; k++) {
                 run.step(Scenario.batch(batches, k));
@@ -293,6 +305,10 @@ class CompactWithOptimizerIT {
                             + " step). Compaction.compact(block, report, hesso, inputShapes)"
                             + " removes exactly the pruned channels",
                     differ.getMessage());
+            // allowed, the unfinished run is compacted anyway, so the check of the sets is reached
+            List<String> warned = log.take();
+            assertEquals(1, warned.size(), warned.toString());
+            assertTrue(warned.get(0).startsWith(ANYWAY_WARNING), warned.get(0));
         }
     }
 

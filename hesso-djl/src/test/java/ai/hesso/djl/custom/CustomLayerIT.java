@@ -42,6 +42,7 @@ import ai.hesso.djl.layers.LayerWidth;
 import ai.hesso.djl.layers.MacShape;
 import ai.hesso.djl.layers.RebuildContext;
 import ai.hesso.djl.layers.RemovedIndices;
+import ai.hesso.fixtures.ParameterValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,7 +91,7 @@ class CustomLayerIT {
             for (int i = 0; i < data.length; i++) {
                 data[i] = (float) (0.5 * random.nextGaussian());
             }
-            arr.set(data);
+            ParameterValues.set(arr, data);
         }
         return block;
     }
