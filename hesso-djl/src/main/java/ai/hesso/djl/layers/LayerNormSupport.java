@@ -5,7 +5,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
 import java.util.List;
-import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * {@link LayerNorm}: its mean and variance mix every channel of the normalised axes, so a zeroed
@@ -31,8 +31,16 @@ final class LayerNormSupport implements LayerSupport<LayerNorm> {
         if (inputs.size() != 1) {
             return ctx.unsupported(block, path, inputs, "expects one input", true);
         }
-        Optional<Object> read = Settings.find(block, LayerNorm.class, "axis");
-        if (read.isEmpty() || !(read.get() instanceof int[] axes) || axes.length == 0) {
+        Trace in = inputs.get(0);
+        int rank = in.shape().dimension();
+        int[] axes;
+        if (Settings.isNull(block, LayerNorm.class, "axis")) {
+            // DJL's default: normalise over every axis but the batch (normalizedShape = slice(1))
+            axes = IntStream.range(1, rank).toArray();
+        } else if (Settings.find(block, LayerNorm.class, "axis").orElse(null) instanceof int[] a
+                && a.length > 0) {
+            axes = a;
+        } else {
             return ctx.unsupported(
                     block,
                     path,
@@ -40,8 +48,6 @@ final class LayerNormSupport implements LayerSupport<LayerNorm> {
                     "cannot read the normalised axes (LayerNorm's field 'axis')",
                     true);
         }
-        Trace in = inputs.get(0);
-        int rank = in.shape().dimension();
         String why =
                 "normalised by layer norm "
                         + path
@@ -73,9 +79,11 @@ final class LayerNormSupport implements LayerSupport<LayerNorm> {
     /** {@inheritDoc} */
     @Override
     public LayerNorm rebuild(LayerNorm block, String path, RebuildContext ctx) {
-        return LayerNorm.builder()
-                .axis(ctx.setting(block, LayerNorm.class, "axis", int[].class, path).clone())
-                .optEpsilon(ctx.setting(block, LayerNorm.class, "epsilon", Float.class, path))
+        LayerNorm.Builder builder = LayerNorm.builder();
+        // null is DJL's default (every axis but the batch), resolved again at initialization
+        Settings.readNullable(block, LayerNorm.class, "axis", int[].class, path)
+                .ifPresent(axis -> builder.axis(axis.clone()));
+        return builder.optEpsilon(ctx.setting(block, LayerNorm.class, "epsilon", Float.class, path))
                 .optCenter(ctx.setting(block, LayerNorm.class, "center", Boolean.class, path))
                 .optScale(ctx.setting(block, LayerNorm.class, "scale", Boolean.class, path))
                 .build();

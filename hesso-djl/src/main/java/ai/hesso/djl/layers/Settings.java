@@ -15,12 +15,31 @@ final class Settings {
     private Settings() {}
 
     /**
-     * Reads a declared field.
+     * Says whether a declared field is readable and null (a builder default the block resolves
+     * later), as opposed to unreadable.
      *
      * @param target the object
      * @param owner the class that declares the field
      * @param name the field name
-     * @return the value, or empty when it cannot be read
+     * @return true when the field was read and is null
+     */
+    static boolean isNull(Object target, Class<?> owner, String name) {
+        try {
+            Field field = owner.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(target) == null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a declared field, or nothing when it cannot be read or is null.
+     *
+     * @param target the object
+     * @param owner the class that declares the field
+     * @param name the field name
+     * @return the value
      */
     static Optional<Object> find(Object target, Class<?> owner, String name) {
         try {
@@ -45,6 +64,25 @@ final class Settings {
      * @throws CompactionException when the field cannot be read or has another type
      */
     static <T> T read(Object target, Class<?> owner, String name, Class<T> type, String path) {
+        return readNullable(target, owner, name, type, path)
+                .orElseThrow(() -> wrongType(target, name, null, type, path));
+    }
+
+    /**
+     * Reads a declared field for a rebuild where null is a valid setting: a builder default that
+     * the block resolves at initialization (LayerNorm's {@code axis}).
+     *
+     * @param target the block
+     * @param owner the class that declares the field
+     * @param name the field name
+     * @param type the expected type
+     * @param path the block's path, for the message
+     * @param <T> the type
+     * @return the value, empty when it is null
+     * @throws CompactionException when the field cannot be read or has another type
+     */
+    static <T> Optional<T> readNullable(
+            Object target, Class<?> owner, String name, Class<T> type, String path) {
         Object value;
         try {
             Field field = owner.getDeclaredField(name);
@@ -64,20 +102,28 @@ final class Settings {
                             + ")",
                     e);
         }
-        if (!type.isInstance(value)) {
-            throw new CompactionException(
-                    path,
-                    "cannot rebuild block "
-                            + RebuildContext.display(path)
-                            + " ("
-                            + target.getClass().getName()
-                            + "): its setting '"
-                            + name
-                            + "' is "
-                            + value
-                            + ", expected a "
-                            + type.getSimpleName());
+        if (value == null) {
+            return Optional.empty();
         }
-        return type.cast(value);
+        if (!type.isInstance(value)) {
+            throw wrongType(target, name, value, type, path);
+        }
+        return Optional.of(type.cast(value));
+    }
+
+    private static CompactionException wrongType(
+            Object target, String name, Object value, Class<?> type, String path) {
+        return new CompactionException(
+                path,
+                "cannot rebuild block "
+                        + RebuildContext.display(path)
+                        + " ("
+                        + target.getClass().getName()
+                        + "): its setting '"
+                        + name
+                        + "' is "
+                        + value
+                        + ", expected a "
+                        + type.getSimpleName());
     }
 }
