@@ -158,41 +158,28 @@ final class ConvolutionSupport<C extends Convolution> implements LayerSupport<C>
     public C rebuild(C old, String path, RebuildContext ctx) {
         LayerWidth w = ctx.width(old, path);
         int filters = Math.toIntExact(w.width());
+        int groups = w.groups();
         Convolution built;
         if (type == Conv1d.class) {
-            built =
-                    Conv1d.builder()
-                            .setKernelShape(old.getKernelShape())
-                            .optStride(old.getStride())
-                            .optPadding(old.getPadding())
-                            .optDilation(old.getDilation())
-                            .setFilters(filters)
-                            .optGroups(w.groups())
-                            .optBias(old.isIncludeBias())
-                            .build();
+            built = copySettings(Conv1d.builder(), old, filters, groups).build();
         } else if (type == Conv2d.class) {
-            built =
-                    Conv2d.builder()
-                            .setKernelShape(old.getKernelShape())
-                            .optStride(old.getStride())
-                            .optPadding(old.getPadding())
-                            .optDilation(old.getDilation())
-                            .setFilters(filters)
-                            .optGroups(w.groups())
-                            .optBias(old.isIncludeBias())
-                            .build();
+            built = copySettings(Conv2d.builder(), old, filters, groups).build();
         } else {
-            built =
-                    Conv3d.builder()
-                            .setKernelShape(old.getKernelShape())
-                            .optStride(old.getStride())
-                            .optPadding(old.getPadding())
-                            .optDilation(old.getDilation())
-                            .setFilters(filters)
-                            .optGroups(w.groups())
-                            .optBias(old.isIncludeBias())
-                            .build();
+            built = copySettings(Conv3d.builder(), old, filters, groups).build();
         }
         return type.cast(built);
+    }
+
+    /** Gives a builder the old convolution's settings with new filters and groups. */
+    private static <B extends Convolution.ConvolutionBuilder<?>> B copySettings(
+            B builder, Convolution old, int filters, int groups) {
+        builder.setKernelShape(old.getKernelShape());
+        builder.optStride(old.getStride());
+        builder.optPadding(old.getPadding());
+        builder.optDilation(old.getDilation());
+        builder.setFilters(filters);
+        builder.optGroups(groups);
+        builder.optBias(old.isIncludeBias());
+        return builder;
     }
 }
