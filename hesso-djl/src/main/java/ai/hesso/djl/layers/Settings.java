@@ -25,9 +25,7 @@ final class Settings {
      */
     static boolean isNull(Object target, Class<?> owner, String name) {
         try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return field.get(target) == null;
+            return field(target, owner, name) == null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
         }
@@ -43,9 +41,7 @@ final class Settings {
      */
     static Optional<Object> find(Object target, Class<?> owner, String name) {
         try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            return Optional.ofNullable(field.get(target));
+            return Optional.ofNullable(field(target, owner, name));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Optional.empty();
         }
@@ -85,9 +81,7 @@ final class Settings {
             Object target, Class<?> owner, String name, Class<T> type, String path) {
         Object value;
         try {
-            Field field = owner.getDeclaredField(name);
-            field.setAccessible(true);
-            value = field.get(target);
+            value = field(target, owner, name);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new CompactionException(
                     path,
@@ -125,5 +119,13 @@ final class Settings {
                         + value
                         + ", expected a "
                         + type.getSimpleName());
+    }
+
+    /** Reads a declared field, private or not. */
+    private static Object field(Object target, Class<?> owner, String name)
+            throws ReflectiveOperationException {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(target);
     }
 }
