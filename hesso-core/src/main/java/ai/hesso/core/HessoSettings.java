@@ -3,6 +3,7 @@ package ai.hesso.core;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.schedule.PruningSchedule;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -125,6 +126,39 @@ public final class HessoSettings {
      */
     public int targetChannels(int prunableChannels) {
         return (int) Math.floor(prunableChannels * Math.min(targetGroupSparsity, 0.999));
+    }
+
+    /**
+     * Returns these settings as named values, for checkpoints: {@code target.groupSparsity} (and
+     * {@code target.macs} when a compute budget is the target), {@code schedule.*} (without CRIC),
+     * {@code groupDivisible}, {@code saliency.<criterion>} and {@code cric.*} (with CRIC).
+     *
+     * @return the fingerprint
+     */
+    public SettingsFingerprint fingerprint() {
+        SettingsFingerprint.Builder b = SettingsFingerprint.builder();
+        b.add("target.groupSparsity", targetGroupSparsity);
+        if (targetMacs != null) {
+            b.add("target.macs", targetMacs);
+        }
+        if (schedule != null) {
+            b.add("schedule.startPruningStep", schedule.startPruningStep());
+            b.add("schedule.pruningSteps", schedule.pruningSteps());
+            b.add("schedule.pruningPeriods", schedule.pruningPeriods());
+        }
+        b.add("groupDivisible", groupDivisible);
+        saliency.weights()
+                .forEach((criterion, weight) -> b.add("saliency." + criterion.key(), weight));
+        if (cric != null) {
+            b.add("cric.startCricStep", cric.startCricStep());
+            b.add("cric.samplingSteps", cric.samplingSteps());
+            b.add("cric.maxCycles", cric.maxCycles());
+            b.add("cric.tolerance", cric.tolerance());
+            b.add("cric.hybridTrainingSteps", cric.hybridTrainingSteps());
+            b.add("cric.trialSparsities", Arrays.toString(cric.trialSparsities()));
+            b.add("cric.lossWeight", cric.lossWeight());
+        }
+        return b.build();
     }
 
     @Override

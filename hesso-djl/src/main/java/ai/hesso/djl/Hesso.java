@@ -42,14 +42,4 @@ public final class Hesso {
     public static HessoOptimizer.Builder adamW() {
         return new HessoOptimizer.Builder(Variant.ADAMW);
     }
-
-    /**
-     * Starts building a HESSO optimizer; the variant is set with {@code optVariant(..)} (default
-     * plain SGD). Prefer {@link #sgd()}, {@link #adam()} or {@link #adamW()}.
-     *
-     * @return a builder
-     */
-    public static HessoOptimizer.Builder builder() {
-        return HessoOptimizer.builder();
-    }
 }

@@ -59,11 +59,12 @@ import java.util.Optional;
  * learning rate tracker is asked with that step. Adam's {@code eps} is added after bias correction
  * (as the specification and PyTorch do); DJL's own {@code Adam} adds it before, a tiny difference.
  *
- * <p>Usage: build with {@link Hesso#builder()}, pass to {@code DefaultTrainingConfig.optOptimizer},
- * and add {@link #trainingListener()} for the loss (CRIC) and per-epoch metrics. Node groups are
- * resolved at the first update, when the block is initialized. Once pruning is complete, the
- * optimizer answers for the model it trained: {@link #prunedChannels()}, and {@link #compact()}
- * builds the compact model from its own node groups and the block's input shapes.
+ * <p>Usage: build with {@link Hesso#sgd()}, {@link Hesso#adam()} or {@link Hesso#adamW()}, pass to
+ * {@code DefaultTrainingConfig.optOptimizer}, and add {@link #trainingListener()} for the loss
+ * (CRIC) and per-epoch metrics. Node groups are resolved at the first update, when the block is
+ * initialized. Once pruning is complete, the optimizer answers for the model it trained: {@link
+ * #prunedChannels()}, and {@link #compact()} builds the compact model from its own node groups and
+ * the block's input shapes.
  *
  * <p>Reliability: at the first update of every step the loss and every gradient are checked finite
  * (one sum per gradient on the engine); a bad step is skipped whole, or fails, as the {@link
@@ -481,33 +482,24 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Starts a builder; {@link Hesso#builder()} is the same.
-     *
-     * @return a builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * Builds a {@link HessoOptimizer}. Required: {@link #setLearningRateTracker} (or {@link
-     * #setLearningRate}), {@link #setBlock} and {@link #setPruning}. Optional: {@link #optVariant}
-     * (default plain SGD), the node groups (default: automatic discovery), {@link
-     * #optNonFinitePolicy} and {@link #optMaxConsecutiveSkips}, {@link #optTotalSteps}, DJL's
-     * {@code setRescaleGrad} and {@code optClipGrad} (positive, or negative for none). Weight decay
-     * is part of the variant's settings, in double precision; DJL's float {@code optWeightDecays}
-     * is refused so that there is one way to set it, and {@code optBeginNumUpdate} because HESSO
-     * counts its own steps.
+     * Builds a {@link HessoOptimizer}; start one with {@link Hesso#sgd()}, {@link Hesso#adam()} or
+     * {@link Hesso#adamW()}. Required: {@link #setLearningRateTracker} (or {@link
+     * #setLearningRate}), {@link #setBlock} and {@link #setPruning}. Optional: the variant's
+     * settings ({@link #optMomentum}, {@link #optBeta1}, {@link #optWeightDecay}, ...), the node
+     * groups (default: automatic discovery), {@link #optNonFinitePolicy} and {@link
+     * #optMaxConsecutiveSkips}, {@link #optTotalSteps}, DJL's {@code setRescaleGrad} and {@code
+     * optClipGrad} (positive, or negative for none). Weight decay is part of the variant's
+     * settings, in double precision; DJL's float {@code optWeightDecays} is refused so that there
+     * is one way to set it, and {@code optBeginNumUpdate} because HESSO counts its own steps.
      */
     public static final class Builder extends OptimizerBuilder<Builder> {
 
         private ParameterTracker learningRateTracker;
         private Double learningRate;
         private HessoSettings pruning;
-        private VariantSettings variant = VariantSettings.sgd(0, 0, 0);
-        private boolean variantGiven;
-        // the variant-first door (Hesso.sgd(), adam(), adamW()): null when not used
-        private Variant family;
+        private VariantSettings variant;
+        // the variant the builder was started for (Hesso.sgd(), adam(), adamW())
+        private final Variant family;
         private final Map<String, Double> variantOptions = new java.util.LinkedHashMap<>();
         private Float djlWeightDecay;
         private Block block;
@@ -520,8 +512,6 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private int maxConsecutiveSkips;
         private int totalSteps;
         private Integer beginNumUpdate;
-
-        Builder() {}
 
         /** A builder for one update variant, as {@link Hesso#sgd()} and its siblings start. */
         Builder(Variant family) {
@@ -599,13 +589,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
 
         /** Builds the variant settings from the variant-first options, checking they apply. */
         private VariantSettings variantFromOptions() {
-            if (variantGiven) {
-                throw new IllegalArgumentException(
-                        "optVariant(..) and "
-                                + variantOptions.keySet()
-                                + " both set the update variant: use one of them");
-            }
-            Variant v = family == null ? Variant.SGD : family;
+            Variant v = family;
             java.util.Set<String> applies =
                     v == Variant.SGD
                             ? java.util.Set.of("optMomentum", "optDampening", "optWeightDecay")
@@ -669,8 +653,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         }
 
         /**
-         * Refused at {@link #build()}: weight decay is set, in double precision, with the variant
-         * ({@link #optVariant}, e.g. {@code VariantSettings.sgd(0.9, 0, 1e-4)}).
+         * Refused at {@link #build()}: weight decay is set in double precision with {@link
+         * #optWeightDecay(double)}.
          *
          * @param weightDecays DJL's float weight decay
          * @return this builder
@@ -756,20 +740,6 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder setPruning(HessoSettings pruning) {
             this.pruning = Objects.requireNonNull(pruning, "pruning");
-            return this;
-        }
-
-        /**
-         * Sets the update variant whose direction HESSO uses, with its weight decay.
-         *
-         * @param variant e.g. {@code VariantSettings.sgd(0.9, 0, 1e-4)} or {@code
-         *     VariantSettings.adam(Variant.ADAMW, 0.9, 0.999, 0.01)}; default plain SGD without
-         *     momentum or decay
-         * @return this builder
-         */
-        public Builder optVariant(VariantSettings variant) {
-            this.variant = Objects.requireNonNull(variant, "variant");
-            this.variantGiven = true;
             return this;
         }
 
@@ -883,9 +853,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "optWeightDecays("
                                 + djlWeightDecay
-                                + "f) is not used by HESSO: set the weight decay with the variant,"
-                                + " in double precision, e.g. optVariant(VariantSettings.sgd("
-                                + "momentum, dampening, weightDecay))");
+                                + "f) is not used by HESSO: set the weight decay in double"
+                                + " precision with optWeightDecay(wd)");
             }
             if (beginNumUpdate != null) {
                 throw new IllegalArgumentException(
@@ -918,17 +887,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                                     + " (startPruningStep), shorten pruningSteps, or train longer");
                 }
             }
-            if (family != null && variantGiven) {
-                throw new IllegalArgumentException(
-                        "this builder was started for "
-                                + family
-                                + " and optVariant(..) sets another variant: use the opt..."
-                                + " settings of the builder (e.g. optMomentum, optBeta1,"
-                                + " optWeightDecay) instead");
-            }
-            if (family != null || !variantOptions.isEmpty()) {
-                variant = variantFromOptions();
-            }
+            variant = variantFromOptions();
             if (groupSource == null) {
                 groupSource = NodeGroupSource.discovery();
             }

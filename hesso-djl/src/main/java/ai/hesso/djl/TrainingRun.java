@@ -11,6 +11,7 @@ import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.PruningEnd;
+import ai.hesso.core.SettingsFingerprint;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.group.NodeGroup;
@@ -89,9 +90,13 @@ final class TrainingRun implements AutoCloseable {
             CostModel costModel) {
 
         /** The settings a checkpoint must have been written with to continue this run. */
-        HessoCheckpoint.Settings fingerprint() {
-            return new HessoCheckpoint.Settings(
-                    pruning.toString(), variant.toString(), rescaleGrad, clipGrad);
+        SettingsFingerprint fingerprint() {
+            return SettingsFingerprint.builder()
+                    .addAll(pruning.fingerprint())
+                    .addAll(variant.fingerprint())
+                    .add("djl.rescaleGrad", rescaleGrad)
+                    .add("djl.clipGrad", clipGrad)
+                    .build();
         }
     }
 
@@ -452,7 +457,7 @@ final class TrainingRun implements AutoCloseable {
     }
 
     /** Captures the run between two steps. */
-    HessoCheckpoint checkpoint(HessoCheckpoint.Settings settings) {
+    HessoCheckpoint checkpoint(SettingsFingerprint settings) {
         return new HessoCheckpoint(
                 0,
                 settings,

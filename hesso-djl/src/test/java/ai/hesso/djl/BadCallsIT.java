@@ -13,7 +13,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.fixtures.ModelPatterns;
 import ai.hesso.fixtures.TinyModels;
@@ -122,7 +121,7 @@ class BadCallsIT {
                                 Scenario.INPUT,
                                 7,
                                 b ->
-                                        Hesso.builder()
+                                        Hesso.sgd()
                                                 .setLearningRate(0.1)
                                                 .setBlock(b)
                                                 .setPruning(settings)
@@ -192,20 +191,17 @@ class BadCallsIT {
         HessoCheckpoint saved = HessoCheckpoint.read(file);
         // another variant: refused when handed over
         HessoOptimizer adam =
-                Hesso.builder()
+                HessoBuilders.of(Scenario.adam())
                         .setLearningRateTracker(Tracker.fixed(0.05f))
                         .setBlock(TinyModels.mlp(6, 16, 3))
-                        .optVariant(Scenario.adam())
                         .setPruning(Scenario.periodic())
                         .build();
         assertEquals(
                 "checkpoint "
                         + file
                         + " was written by an optimizer with other settings; resume with the saved"
-                        + " ones: variant: saved "
-                        + Scenario.sgd()
-                        + ", now "
-                        + Scenario.adam(),
+                        + " ones: variant.kind: saved SGD, now ADAM; variant.momentum: saved 0.9,"
+                        + " now 0.0",
                 message(IllegalArgumentException.class, () -> adam.resume(saved)));
         // other node groups (a wider model): refused at the first step, naming the group
         try (NDManager manager = NDManager.newBaseManager();
@@ -215,10 +211,9 @@ class BadCallsIT {
                                 Scenario.INPUT,
                                 7,
                                 b ->
-                                        Hesso.builder()
+                                        HessoBuilders.of(Scenario.sgd())
                                                 .setLearningRateTracker(Tracker.fixed(0.05f))
                                                 .setBlock(b)
-                                                .optVariant(Scenario.sgd())
                                                 .setPruning(Scenario.periodic())
                                                 .build())) {
             ((HessoOptimizer) wider.optimizer).resume(saved);
@@ -270,10 +265,10 @@ class BadCallsIT {
                 Scenario.INPUT,
                 7,
                 b ->
-                        Hesso.builder()
+                        Hesso.sgd()
+                                .optMomentum(0.9)
                                 .setLearningRate(0.05)
                                 .setBlock(b)
-                                .optVariant(VariantSettings.sgd(0.9, 0, 0))
                                 .optNodeGroups(
                                         List.of(
                                                 NodeGroup.prunable(

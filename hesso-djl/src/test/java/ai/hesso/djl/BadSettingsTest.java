@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadSettingsTest {
 
     private static HessoOptimizer.Builder valid() {
-        return Hesso.builder()
+        return Hesso.sgd()
                 .setLearningRateTracker(Tracker.fixed(0.1f))
                 .setBlock(new SequentialBlock())
                 .setPruning(
@@ -66,7 +66,7 @@ class BadSettingsTest {
                         "setLearningRate(-1)",
                         (Runnable)
                                 () ->
-                                        Hesso.builder()
+                                        Hesso.sgd()
                                                 .setLearningRate(-1)
                                                 .setBlock(new SequentialBlock())
                                                 .setPruning(
@@ -79,7 +79,7 @@ class BadSettingsTest {
                         "no learning rate",
                         (Runnable)
                                 () ->
-                                        Hesso.builder()
+                                        Hesso.sgd()
                                                 .setBlock(new SequentialBlock())
                                                 .setPruning(
                                                         HessoSettings.builder()
@@ -113,10 +113,8 @@ class BadSettingsTest {
                 Arguments.of(
                         "DJL weight decay",
                         optimizer(b -> b.optWeightDecays(0.5f)),
-                        "optWeightDecays(0.5f) is not used by HESSO: set the weight decay with the"
-                                + " variant, in double precision, e.g."
-                                + " optVariant(VariantSettings.sgd(momentum, dampening,"
-                                + " weightDecay))"),
+                        "optWeightDecays(0.5f) is not used by HESSO: set the weight decay in double"
+                                + " precision with optWeightDecay(wd)"),
                 Arguments.of(
                         "DJL begin update",
                         optimizer(b -> b.optBeginNumUpdate(5)),

@@ -20,7 +20,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.fixtures.DiscoveryModels;
 import ai.hesso.fixtures.SyntheticData;
 import ai.hesso.fixtures.TinyModels;
@@ -37,10 +36,10 @@ class DiscoveryTrainingIT {
     private static final Shape IMAGES = new Shape(8, 3, 8, 8);
 
     private static HessoOptimizer hesso(Block block, double sparsity) {
-        return Hesso.builder()
+        return Hesso.sgd()
+                .optMomentum(0.9)
                 .setLearningRateTracker(Tracker.fixed(0.05f))
                 .setBlock(block)
-                .optVariant(VariantSettings.sgd(0.9, 0, 0))
                 .setPruning(
                         HessoSettings.builder()
                                 .optTargetGroupSparsity(sparsity)

@@ -68,10 +68,9 @@ class EngineThroughDjlIT {
                             INPUT,
                             3,
                             b ->
-                                    Hesso.builder()
+                                    HessoBuilders.of(VariantSettings.sgd(0.9, 0, 1e-3))
                                             .setLearningRateTracker(Tracker.fixed(0.1f))
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 1e-3))
                                             .setPruning(
                                                     HessoSettings.builder()
                                                             .optTargetGroupSparsity(0.5)
@@ -140,7 +139,7 @@ class EngineThroughDjlIT {
                             INPUT,
                             5,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
                                             .setLearningRateTracker(Tracker.fixed(0.1f))
                                             .setBlock(b)
                                             .setPruning(
@@ -219,7 +218,7 @@ class EngineThroughDjlIT {
                             INPUT,
                             7,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
                                             .setLearningRate(0.1)
                                             .setBlock(b)
                                             .setPruning(

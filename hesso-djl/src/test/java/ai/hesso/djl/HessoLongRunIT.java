@@ -37,12 +37,11 @@ class HessoLongRunIT {
                             new Shape(8, 6),
                             2,
                             b ->
-                                    Hesso.builder()
-                                            .setLearningRateTracker(Tracker.fixed(0.01f))
-                                            .setBlock(b)
-                                            .optVariant(
+                                    HessoBuilders.of(
                                                     VariantSettings.adam(
                                                             Variant.ADAM, 0.9, 0.999, 0))
+                                            .setLearningRateTracker(Tracker.fixed(0.01f))
+                                            .setBlock(b)
                                             .setPruning(
                                                     HessoSettings.builder()
                                                             .optTargetGroupSparsity(0.5)
@@ -83,10 +82,9 @@ class HessoLongRunIT {
                             new Shape(8, 6),
                             3,
                             b ->
-                                    Hesso.builder()
+                                    HessoBuilders.of(VariantSettings.sgd(0.9, 0, 5e-3))
                                             .setLearningRateTracker(Tracker.fixed(0.05f))
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 5e-3))
                                             .optTotalSteps(4000)
                                             .setPruning(
                                                     HessoSettings.builder()
@@ -130,10 +128,10 @@ class HessoLongRunIT {
             ArrayDataset data = SyntheticData.blobs(manager, 160, 6, 3, 41, 8);
             model.setBlock(TinyModels.mlp(6, 16, 3));
             HessoOptimizer hesso =
-                    Hesso.builder()
+                    Hesso.sgd()
+                            .optMomentum(0.9)
                             .setLearningRateTracker(Tracker.fixed(0.05f))
                             .setBlock(model.getBlock())
-                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
                             .setPruning(
                                     HessoSettings.builder()
                                             .optTargetGroupSparsity(0.25)

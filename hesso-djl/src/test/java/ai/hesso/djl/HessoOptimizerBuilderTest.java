@@ -25,14 +25,14 @@ class HessoOptimizerBuilderTest {
         assertMessage(
                 "neither",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setBlock(new SequentialBlock())
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
         assertMessage(
                 "both",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setBlock(new SequentialBlock())
                                 .setLearningRate(0.1)
                                 .setLearningRateTracker(Tracker.fixed(0.1f))
@@ -41,7 +41,7 @@ class HessoOptimizerBuilderTest {
         assertMessage(
                 "learningRate",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setBlock(new SequentialBlock())
                                 .setLearningRate(Double.NaN)
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
@@ -55,7 +55,7 @@ class HessoOptimizerBuilderTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                Hesso.builder()
+                                Hesso.sgd()
                                         .setLearningRate(0.1)
                                         .setBlock(null)
                                         .setPruning(
@@ -71,7 +71,7 @@ class HessoOptimizerBuilderTest {
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
-                                Hesso.builder()
+                                Hesso.sgd()
                                         .setLearningRate(0.1)
                                         .setPruning(
                                                 HessoSettings.builder().setPruningSteps(2).build())
@@ -87,14 +87,14 @@ class HessoOptimizerBuilderTest {
         assertMessage(
                 "block",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.1)
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
         assertMessage(
                 "pruningSteps",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
                                 .setPruning(HessoSettings.builder().build())
@@ -102,16 +102,16 @@ class HessoOptimizerBuilderTest {
         assertMessage(
                 "momentum",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
+                                .optMomentum(1.5)
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
-                                .optVariant(VariantSettings.sgd(1.5, 0, 0))
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())
                                 .build());
         assertMessage(
                 "targetGroupSparsity",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
                                 .setPruning(
@@ -123,7 +123,7 @@ class HessoOptimizerBuilderTest {
         assertMessage(
                 "rescaleGrad",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
                                 .setRescaleGrad(0)
@@ -135,14 +135,13 @@ class HessoOptimizerBuilderTest {
     void pruningSettingsAreRequiredAndWeightDecayHasOneName() {
         assertMessage(
                 "pruning settings are required: call setPruning(",
-                () -> Hesso.builder().setLearningRate(0.1).setBlock(new SequentialBlock()).build());
+                () -> Hesso.sgd().setLearningRate(0.1).setBlock(new SequentialBlock()).build());
         // DJL's float setter would round 0.01 to 0.0099999998: refused, with the one way to say it
         assertMessage(
-                "optWeightDecays(0.01f) is not used by HESSO: set the weight decay with the variant,"
-                        + " in double precision, e.g. optVariant(VariantSettings.sgd(momentum,"
-                        + " dampening, weightDecay))",
+                "optWeightDecays(0.01f) is not used by HESSO: set the weight decay in double"
+                        + " precision with optWeightDecay(wd)",
                 () ->
-                        Hesso.builder()
+                        Hesso.sgd()
                                 .setLearningRate(0.1)
                                 .setBlock(new SequentialBlock())
                                 .setPruning(HessoSettings.builder().setPruningSteps(2).build())

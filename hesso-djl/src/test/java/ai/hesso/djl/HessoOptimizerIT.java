@@ -74,10 +74,9 @@ class HessoOptimizerIT {
                             mlp(
                                     3,
                                     b ->
-                                            Hesso.builder()
+                                            HessoBuilders.of(VariantSettings.sgd(0.9, 0, 0.01f))
                                                     .setLearningRateTracker(Tracker.fixed(0.1f))
                                                     .setBlock(b)
-                                                    .optVariant(VariantSettings.sgd(0.9, 0, 0.01f))
                                                     .setPruning(
                                                             HessoSettings.builder()
                                                                     .optTargetGroupSparsity(0)
@@ -110,10 +109,7 @@ class HessoOptimizerIT {
                             mlp(
                                     5,
                                     b ->
-                                            Hesso.builder()
-                                                    .setLearningRateTracker(Tracker.fixed(0.01f))
-                                                    .setBlock(b)
-                                                    .optVariant(
+                                            HessoBuilders.of(
                                                             new VariantSettings(
                                                                     Variant.ADAM,
                                                                     0,
@@ -122,6 +118,8 @@ class HessoOptimizerIT {
                                                                     0.999,
                                                                     1e-30,
                                                                     0))
+                                                    .setLearningRateTracker(Tracker.fixed(0.01f))
+                                                    .setBlock(b)
                                                     .setPruning(
                                                             HessoSettings.builder()
                                                                     .optTargetGroupSparsity(0)
@@ -151,10 +149,10 @@ class HessoOptimizerIT {
                             new Shape(8, 1, 8, 8),
                             9,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
+                                            .optMomentum(0.9)
                                             .setLearningRateTracker(Tracker.fixed(0.05f))
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
                                             .setPruning(
                                                     HessoSettings.builder()
                                                             .optTargetGroupSparsity(0.5)
@@ -199,12 +197,11 @@ class HessoOptimizerIT {
                         mlp(
                                 4,
                                 b ->
-                                        Hesso.builder()
-                                                .setLearningRateTracker(Tracker.fixed(0.1f))
-                                                .setBlock(b)
-                                                .optVariant(
+                                        HessoBuilders.of(
                                                         new VariantSettings(
                                                                 variant, 0, 0, 0.9, 0.999, 1e-8, 0))
+                                                .setLearningRateTracker(Tracker.fixed(0.1f))
+                                                .setBlock(b)
                                                 .setPruning(
                                                         HessoSettings.builder()
                                                                 .setPruningSteps(2)
@@ -240,7 +237,7 @@ class HessoOptimizerIT {
                     mlp(
                             6,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
                                             .setLearningRate(0.1)
                                             .setBlock(b)
                                             .setPruning(
@@ -259,7 +256,7 @@ class HessoOptimizerIT {
                     mlp(
                             6,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
                                             .setLearningRate(0.1)
                                             .setBlock(b)
                                             .optFailIfNothingToPrune(false)
@@ -294,12 +291,11 @@ class HessoOptimizerIT {
                 List<NDList> batches = blobBatches(manager, 30);
                 Function<Block, Optimizer> hesso =
                         b ->
-                                Hesso.builder()
-                                        .setLearningRate(0.01)
-                                        .setBlock(b)
-                                        .optVariant(
+                                HessoBuilders.of(
                                                 new VariantSettings(
                                                         variant, 0, 0, 0.9, 0.999, 1e-8, 0.05))
+                                        .setLearningRate(0.01)
+                                        .setBlock(b)
                                         .setPruning(
                                                 HessoSettings.builder()
                                                         .optTargetGroupSparsity(0.5)

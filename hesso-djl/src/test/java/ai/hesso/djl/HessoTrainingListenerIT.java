@@ -32,7 +32,7 @@ class HessoTrainingListenerIT {
                 Model model = Model.newInstance("listener")) {
             model.setBlock(TinyModels.mlp(6, 8, 3));
             HessoOptimizer hesso =
-                    Hesso.builder()
+                    Hesso.sgd()
                             .setLearningRate(0.1)
                             .setBlock(model.getBlock())
                             .setPruning(

@@ -127,10 +127,9 @@ class ModelResumeIT {
                 input,
                 seed,
                 b ->
-                        Hesso.builder()
+                        HessoBuilders.of(Scenario.adam())
                                 .setLearningRateTracker(Tracker.fixed(0.05f))
                                 .setBlock(b)
-                                .optVariant(Scenario.adam())
                                 .setPruning(Scenario.periodic())
                                 .build());
     }

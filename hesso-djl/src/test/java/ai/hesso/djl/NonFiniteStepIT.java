@@ -129,10 +129,9 @@ class NonFiniteStepIT {
                                 new Shape(8, 1, 8, 8),
                                 7,
                                 b ->
-                                        Hesso.builder()
+                                        HessoBuilders.of(Scenario.sgd())
                                                 .setLearningRate(0.05)
                                                 .setBlock(b)
-                                                .optVariant(Scenario.sgd())
                                                 .setPruning(pruning)
                                                 .build())) {
                     for (int k = 1; k <= 14; k++) {

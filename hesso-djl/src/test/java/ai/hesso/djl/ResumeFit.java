@@ -102,10 +102,9 @@ public final class ResumeFit {
      * @return the optimizer
      */
     static HessoOptimizer optimizer(Model model, int totalEpochs) {
-        return Hesso.builder()
+        return HessoBuilders.of(Scenario.adam())
                 .setLearningRateTracker(Tracker.fixed(0.05f))
                 .setBlock(model.getBlock())
-                .optVariant(Scenario.adam())
                 .optTotalSteps(10 * totalEpochs)
                 .setPruning(Scenario.cric())
                 .build();

@@ -81,10 +81,9 @@ final class Scenario {
                 seed,
                 block ->
                         more.apply(
-                                        Hesso.builder()
+                                        HessoBuilders.of(variant)
                                                 .setLearningRateTracker(Tracker.fixed(0.05f))
                                                 .setBlock(block)
-                                                .optVariant(variant)
                                                 .setPruning(pruning))
                                 .build());
     }

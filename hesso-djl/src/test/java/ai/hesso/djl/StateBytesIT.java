@@ -42,10 +42,9 @@ class StateBytesIT {
                             new Shape(4, 6),
                             3,
                             b ->
-                                    Hesso.builder()
+                                    HessoBuilders.of(variant)
                                             .setLearningRate(0.01)
                                             .setBlock(b)
-                                            .optVariant(variant)
                                             .setPruning(pruning)
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer();

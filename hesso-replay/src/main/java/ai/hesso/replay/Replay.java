@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,10 +54,9 @@ public final class Replay {
             }
             checkNames(block, input);
             HessoOptimizer optimizer =
-                    Hesso.builder()
+                    s.optimizerBuilder()
                             .setLearningRate(s.learningRate())
                             .setBlock(block)
-                            .optVariant(s.variantSettings())
                             .setPruning(s.hessoSettings())
                             .optNodeGroups(input.nodeGroups())
                             .optFailIfNothingToPrune(false)

@@ -4,6 +4,8 @@ import ai.hesso.core.HessoSettings;
 import ai.hesso.core.saliency.SaliencyMix;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.core.variant.VariantSettings;
+import ai.hesso.djl.Hesso;
+import ai.hesso.djl.HessoOptimizer;
 import java.util.Objects;
 
 /**
@@ -87,6 +89,28 @@ public record ReplaySettings(
     public VariantSettings variantSettings() {
         return new VariantSettings(
                 variant, momentum, dampening, beta1, beta2, epsilon, weightDecay);
+    }
+
+    /**
+     * Starts the optimizer's builder for the recorded variant, its settings given as a user gives
+     * them ({@code Hesso.sgd().optMomentum(..)}, {@code Hesso.adam().optBeta1(..)}, ...).
+     *
+     * @return the builder
+     */
+    public HessoOptimizer.Builder optimizerBuilder() {
+        return switch (variant) {
+            case SGD ->
+                    Hesso.sgd()
+                            .optMomentum(momentum)
+                            .optDampening(dampening)
+                            .optWeightDecay(weightDecay);
+            case ADAM, ADAMW ->
+                    (variant == Variant.ADAM ? Hesso.adam() : Hesso.adamW())
+                            .optBeta1(beta1)
+                            .optBeta2(beta2)
+                            .optEpsilon(epsilon)
+                            .optWeightDecay(weightDecay);
+        };
     }
 
     /**

@@ -16,7 +16,6 @@ import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.variant.Variant;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.examples.data.FashionMnist;
@@ -247,22 +246,18 @@ public final class StepBench {
     }
 
     private Optimizer hessoOptimizer(Variant variant, Block block) {
-        VariantSettings update =
+        HessoOptimizer.Builder builder =
                 switch (variant) {
-                    case SGD -> VariantSettings.sgd(BenchSettings.SGD_MOMENTUM, 0, 0);
-                    case ADAM -> VariantSettings.adam(Variant.ADAM, 0.9, 0.999, 0);
-                    case ADAMW ->
-                            VariantSettings.adam(
-                                    Variant.ADAMW, 0.9, 0.999, BenchSettings.ADAMW_WEIGHT_DECAY);
+                    case SGD -> Hesso.sgd().optMomentum(BenchSettings.SGD_MOMENTUM);
+                    case ADAM -> Hesso.adam();
+                    case ADAMW -> Hesso.adamW().optWeightDecay(BenchSettings.ADAMW_WEIGHT_DECAY);
                 };
         float learningRate =
                 variant == Variant.SGD
                         ? BenchSettings.SGD_LEARNING_RATE
                         : BenchSettings.LEARNING_RATE;
-        return Hesso.builder()
-                .setLearningRateTracker(Tracker.fixed(learningRate))
+        return builder.setLearningRateTracker(Tracker.fixed(learningRate))
                 .setBlock(block)
-                .optVariant(update)
                 .setPruning(
                         HessoSettings.builder()
                                 .optTargetGroupSparsity(0.5)

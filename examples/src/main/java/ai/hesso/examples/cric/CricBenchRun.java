@@ -17,7 +17,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.GroupDiscovery;
@@ -93,10 +92,10 @@ public final class CricBenchRun {
                 Block block = CricBenchModels.build(settings.model());
                 model.setBlock(block);
                 HessoOptimizer optimizer =
-                        Hesso.builder()
+                        Hesso.sgd()
+                                .optMomentum(CricBenchSettings.MOMENTUM)
                                 .setLearningRateTracker(Tracker.fixed(settings.learningRate()))
                                 .setBlock(block)
-                                .optVariant(VariantSettings.sgd(CricBenchSettings.MOMENTUM, 0, 0))
                                 .setPruning(pruning)
                                 .build();
                 DefaultTrainingConfig config =

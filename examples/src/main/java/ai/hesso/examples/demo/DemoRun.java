@@ -22,7 +22,6 @@ import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.cost.BlockMacs;
@@ -94,10 +93,10 @@ public final class DemoRun {
                 Block block = BuiltinModels.fashionCnn();
                 model.setBlock(block);
                 HessoOptimizer optimizer =
-                        Hesso.builder()
+                        Hesso.sgd()
+                                .optMomentum(DemoSettings.MOMENTUM)
                                 .setLearningRateTracker(Tracker.fixed(settings.learningRate()))
                                 .setBlock(block)
-                                .optVariant(VariantSettings.sgd(DemoSettings.MOMENTUM, 0, 0))
                                 .setPruning(
                                         target(settings)
                                                 .optStartPruningStep(schedule.startPruningStep())

@@ -1,5 +1,6 @@
 package ai.hesso.core.variant;
 
+import ai.hesso.core.SettingsFingerprint;
 import java.util.Objects;
 
 /**
@@ -85,6 +86,24 @@ public record VariantSettings(
      */
     public boolean usesMomentumBuffer() {
         return variant == Variant.SGD && (momentum > 0 || dampening > 0);
+    }
+
+    /**
+     * Returns these settings as named values, for checkpoints: {@code variant.kind} and {@code
+     * variant.<setting>} for each component.
+     *
+     * @return the fingerprint
+     */
+    public SettingsFingerprint fingerprint() {
+        return SettingsFingerprint.builder()
+                .add("variant.kind", variant.name())
+                .add("variant.momentum", momentum)
+                .add("variant.dampening", dampening)
+                .add("variant.beta1", beta1)
+                .add("variant.beta2", beta2)
+                .add("variant.epsilon", epsilon)
+                .add("variant.weightDecay", weightDecay)
+                .build();
     }
 
     private static void inRange(String name, double value, double lo, double hi, boolean closed) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.DriverState;
 import ai.hesso.core.Phase;
+import ai.hesso.core.SettingsFingerprint;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /** Maps a {@link HessoCheckpoint} to the file's JSON document and tensors, and back. */
 final class CheckpointCodec {
@@ -125,11 +127,7 @@ final class CheckpointCodec {
                                 json.modelParameters.file, json.modelParameters.sha256);
         return new HessoCheckpoint(
                 json.epoch,
-                new HessoCheckpoint.Settings(
-                        json.settings.pruning,
-                        json.settings.variant,
-                        json.settings.rescaleGrad,
-                        json.settings.clipGrad),
+                settings(json.settings),
                 json.nodeGroups.stream().map(CheckpointCodec::group).toList(),
                 driver(json.driver),
                 json.nonFinite.skippedSteps,
@@ -151,13 +149,21 @@ final class CheckpointCodec {
         return tensors.size() - 1;
     }
 
-    private static CheckpointJson.SettingsJson settings(HessoCheckpoint.Settings settings) {
+    private static CheckpointJson.SettingsJson settings(SettingsFingerprint settings) {
         CheckpointJson.SettingsJson json = new CheckpointJson.SettingsJson();
-        json.pruning = settings.pruning();
-        json.variant = settings.variant();
-        json.rescaleGrad = settings.rescaleGrad();
-        json.clipGrad = settings.clipGrad();
+        json.values = settings.entries();
         return json;
+    }
+
+    private static SettingsFingerprint settings(CheckpointJson.SettingsJson json) {
+        if (json == null) {
+            throw new IllegalArgumentException("it has no settings");
+        }
+        if (json.values != null) {
+            return new SettingsFingerprint(new TreeMap<>(json.values));
+        }
+        return PrintedSettings.fingerprint(
+                json.pruning, json.variant, json.rescaleGrad, json.clipGrad);
     }
 
     private static CheckpointJson.GroupJson group(NodeGroup group) {

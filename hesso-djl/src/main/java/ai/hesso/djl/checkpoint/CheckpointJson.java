@@ -1,6 +1,7 @@
 package ai.hesso.djl.checkpoint;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON part of a checkpoint, field for field as {@code docs/checkpoint.md} documents it. Plain
@@ -22,6 +23,10 @@ final class CheckpointJson {
 
     /** The settings the run was made with, as the optimizer prints them. */
     static final class SettingsJson {
+        /** The settings as named values (written since settings stopped being printed text). */
+        Map<String, String> values;
+
+        // Written before named values: the printed settings, read by PrintedSettings.
         String pruning;
         String variant;
         float rescaleGrad;

@@ -1,11 +1,11 @@
 package ai.hesso.djl.checkpoint;
 
 import ai.hesso.core.DriverState;
+import ai.hesso.core.SettingsFingerprint;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.engine.EngineState;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,7 +23,7 @@ import java.util.Objects;
  * format is versioned ({@link #FORMAT_VERSION}) and described in {@code docs/checkpoint.md}.
  *
  * @param epoch the epoch label given by whoever saved it (0 when none)
- * @param settings the optimizer settings the state belongs to
+ * @param settings the optimizer settings the state belongs to, as named values
  * @param nodeGroups the node groups the state belongs to
  * @param driver the core's state
  * @param skippedSteps the steps skipped for non-finite values so far
@@ -34,7 +34,7 @@ import java.util.Objects;
  */
 public record HessoCheckpoint(
         int epoch,
-        Settings settings,
+        SettingsFingerprint settings,
         List<NodeGroup> nodeGroups,
         DriverState driver,
         int skippedSteps,
@@ -72,54 +72,6 @@ public record HessoCheckpoint(
                             + skippedSteps
                             + " and "
                             + consecutiveSkips);
-        }
-    }
-
-    /**
-     * The optimizer settings a state belongs to, as the optimizer prints them; a state continues
-     * exactly only under the same ones.
-     *
-     * @param pruning the pruning settings ({@code HessoSettings.toString()})
-     * @param variant the update variant ({@code VariantSettings.toString()})
-     * @param rescaleGrad DJL's gradient rescaling
-     * @param clipGrad DJL's gradient clipping (negative: none)
-     */
-    public record Settings(String pruning, String variant, float rescaleGrad, float clipGrad) {
-
-        /**
-         * Validates.
-         *
-         * @param pruning not null
-         * @param variant not null
-         * @param rescaleGrad the rescaling
-         * @param clipGrad the clipping
-         */
-        public Settings {
-            Objects.requireNonNull(pruning, "pruning");
-            Objects.requireNonNull(variant, "variant");
-        }
-
-        /**
-         * Lists how other settings differ from these.
-         *
-         * @param other the settings of the optimizer that would continue the run
-         * @return one line per difference, saved value first; empty when they are equal
-         */
-        public List<String> differences(Settings other) {
-            List<String> lines = new ArrayList<>();
-            if (!variant.equals(other.variant)) {
-                lines.add("variant: saved " + variant + ", now " + other.variant);
-            }
-            if (!pruning.equals(other.pruning)) {
-                lines.add("pruning settings: saved " + pruning + ", now " + other.pruning);
-            }
-            if (Float.compare(rescaleGrad, other.rescaleGrad) != 0) {
-                lines.add("rescaleGrad: saved " + rescaleGrad + ", now " + other.rescaleGrad);
-            }
-            if (Float.compare(clipGrad, other.clipGrad) != 0) {
-                lines.add("clipGrad: saved " + clipGrad + ", now " + other.clipGrad);
-            }
-            return lines;
         }
     }
 
@@ -187,7 +139,7 @@ public record HessoCheckpoint(
      * @param current the settings of the optimizer that would continue the run
      * @throws IllegalArgumentException naming every difference
      */
-    public void checkSettings(Settings current) {
+    public void checkSettings(SettingsFingerprint current) {
         List<String> differences = settings.differences(current);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException(

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * model.setBlock(block);
- * HessoOptimizer hesso = Hesso.builder()...build();         // the same settings as the saved run
+ * HessoOptimizer hesso = Hesso.adam()...build();           // the same settings as the saved run
  * int done = HessoCheckpoints.resume(model, hesso, dir);    // loads mlp-000N.params and .hesso
  * Trainer trainer = model.newTrainer(config);               // config with hesso and the listeners
  * trainer.initialize(inputShape);                           // keeps the loaded parameters

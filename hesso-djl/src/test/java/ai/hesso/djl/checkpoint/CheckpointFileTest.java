@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.DriverState;
 import ai.hesso.core.Phase;
+import ai.hesso.core.SettingsFingerprint;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
@@ -111,7 +112,7 @@ class CheckpointFileTest {
                         List.of(new EngineState.Snapshot(weight, array(3))));
         return new HessoCheckpoint(
                 3,
-                new HessoCheckpoint.Settings("pruning[..]", "adam[..]", 1f, -1f),
+                settings("ADAM", 1f, -1f),
                 GROUPS,
                 new DriverState(step, identification),
                 2,
@@ -134,7 +135,7 @@ class CheckpointFileTest {
                         new PeriodicProgress(Phase.PRUNED, 1));
         return new HessoCheckpoint(
                 0,
-                new HessoCheckpoint.Settings("p", "sgd", 0.5f, 2f),
+                settings("SGD", 0.5f, 2f),
                 GROUPS,
                 new DriverState(step, identification),
                 0,
@@ -336,11 +337,20 @@ class CheckpointFileTest {
 
     @Test
     void settingsDifferencesAreListedSavedValueFirst() {
-        HessoCheckpoint.Settings saved = new HessoCheckpoint.Settings("p", "sgd", 1f, -1f);
-        HessoCheckpoint.Settings now = new HessoCheckpoint.Settings("q", "sgd", 1f, 5f);
+        SettingsFingerprint saved = settings("SGD", 1f, -1f);
+        SettingsFingerprint now = settings("ADAM", 1f, 5f);
         assertEquals(
-                List.of("pruning settings: saved p, now q", "clipGrad: saved -1.0, now 5.0"),
+                List.of("djl.clipGrad: saved -1.0, now 5.0", "variant.kind: saved SGD, now ADAM"),
                 saved.differences(now));
         assertTrue(saved.differences(saved).isEmpty());
+    }
+
+    static SettingsFingerprint settings(String variant, float rescaleGrad, float clipGrad) {
+        return SettingsFingerprint.builder()
+                .add("variant.kind", variant)
+                .add("schedule.pruningSteps", 4)
+                .add("djl.rescaleGrad", rescaleGrad)
+                .add("djl.clipGrad", clipGrad)
+                .build();
     }
 }

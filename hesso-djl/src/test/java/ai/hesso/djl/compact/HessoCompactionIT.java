@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.tracker.Tracker;
 import ai.hesso.core.HessoSettings;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.DiscoveryReport;
@@ -43,10 +42,10 @@ class HessoCompactionIT {
                             INPUT,
                             9,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
+                                            .optMomentum(0.9)
                                             .setLearningRateTracker(Tracker.fixed(0.05f))
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
                                             .setPruning(
                                                     HessoSettings.builder()
                                                             .optTargetGroupSparsity(0.5)

@@ -21,7 +21,6 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.cost.LayerMacModel;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.cost.BlockMacs;
@@ -101,10 +100,10 @@ class HessoTransformerCompactionIT {
                             INPUT,
                             5,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
+                                            .optMomentum(0.9)
                                             .setLearningRateTracker(Tracker.fixed(0.05f))
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
                                             .setPruning(
                                                     HessoSettings.builder()
                                                             .optTargetMacs(0.35)

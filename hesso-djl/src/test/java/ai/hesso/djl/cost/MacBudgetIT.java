@@ -18,7 +18,6 @@ import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.ChannelIndex;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.compact.CompactModel;
@@ -84,10 +83,10 @@ class MacBudgetIT {
                             model.input(),
                             5,
                             b ->
-                                    Hesso.builder()
+                                    Hesso.sgd()
+                                            .optMomentum(0.9)
                                             .setLearningRate(0.05)
                                             .setBlock(b)
-                                            .optVariant(VariantSettings.sgd(0.9, 0, 0))
                                             .setPruning(settings)
                                             .build())) {
                 HessoOptimizer hesso = (HessoOptimizer) run.optimizer();

@@ -22,7 +22,6 @@ import ai.hesso.core.Phase;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.schedule.PruningSchedule;
-import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.baselines.GlobalRanking;
@@ -421,10 +420,10 @@ public final class TrialRunner {
         } else {
             pruning.optSchedule(total).optPruningPeriods(AccuracySettings.PRUNING_PERIODS);
         }
-        return Hesso.builder()
+        return Hesso.sgd()
+                .optMomentum(AccuracySettings.MOMENTUM)
                 .setLearningRateTracker(learningRate())
                 .setBlock(block)
-                .optVariant(VariantSettings.sgd(AccuracySettings.MOMENTUM, 0, 0))
                 .setPruning(pruning.build())
                 .build();
     }
