@@ -5,10 +5,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import ai.hesso.core.ChannelState;
 import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.PruningEnd;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.cost.CostReport;
@@ -24,6 +26,7 @@ import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.engine.StepBoundary;
 import ai.hesso.djl.engine.TensorSlot;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -251,6 +254,41 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
+     * Says when pruning completes: the step at which the last period ends, or for CRIC the bounds
+     * its remaining cycles and hybrid phase allow.
+     *
+     * @return when pruning completes, as the driver computes it now
+     * @throws IllegalStateException before the first update of a fresh run
+     */
+    public PruningEnd pruningEnd() {
+        return driver().pruningEnd();
+    }
+
+    /**
+     * Returns the state of every channel of every prunable node group now: {@code IMPORTANT}
+     * (kept), {@code REDUNDANT} (being projected to zero in the current period, or zeroed by a CRIC
+     * probe or cycle) or {@code PRUNED} (exactly zero for good).
+     *
+     * @return an insertion-ordered map from prunable node group name to its channels' states, by
+     *     local index
+     * @throws IllegalStateException before the first update of a fresh run
+     */
+    public Map<String, ChannelState[]> channelStates() {
+        HessoDriver driver = driver();
+        Map<String, ChannelState[]> states = new LinkedHashMap<>();
+        List<NodeGroup> groups = driver.channelIndex().prunableGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            ChannelState[] group = new ChannelState[groups.get(g).channels()];
+            int offset = driver.channelIndex().offset(g);
+            for (int c = 0; c < group.length; c++) {
+                group[c] = driver.state(offset + c);
+            }
+            states.put(groups.get(g).name(), group);
+        }
+        return states;
+    }
+
+    /**
      * Returns where a MAC budget stands ({@code HessoSettings.Builder#optTargetMacs}): the dense
      * MACs per sample, the MACs without the pruned channels (what the compact model will cost), the
      * target.
@@ -263,16 +301,25 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Returns the driver: its pruned channels, channel index and pruning progress. It exists once
-     * the node groups have been resolved at the first update, or, after {@link #resume}, as
-     * restored from the checkpoint (the same driver then continues at the first update).
+     * Returns the node groups of this run, as discovered or given: every group discovery found (or
+     * the ones given by hand), prunable or not.
      *
-     * @return the driver
+     * @return the node groups
      * @throws IllegalStateException before the first update of a fresh run
      * @throws IllegalArgumentException after {@link #resume}, if the checkpoint's state does not
      *     fit the settings
      */
-    public HessoDriver driver() {
+    public List<NodeGroup> nodeGroups() {
+        return driver().channelIndex().allGroups();
+    }
+
+    /**
+     * Returns the driver, the core's state machine, for this package and its tests: users read
+     * {@link #metrics()}, {@link #prunedChannels()} and {@link #nodeGroups()}. It exists once the
+     * node groups have been resolved at the first update, or, after {@link #resume}, as restored
+     * from the checkpoint (the same driver then continues at the first update).
+     */
+    HessoDriver driver() {
         if (run != null) {
             return run.driver();
         }
@@ -345,10 +392,16 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
-     * Returns the report of the discovery the node groups came from: the run's, or after {@link
-     * #resume} and before the first step, a discovery of the loaded block with the same settings.
+     * Returns the report of the discovery the node groups came from: the run's (what each group
+     * holds, its consumers, why a group is unprunable), or after {@link #resume} and before the
+     * first step, a discovery of the loaded block with the same settings. There is no need to
+     * discover the block a second time.
+     *
+     * @return the report
+     * @throws IllegalStateException if the node groups were given by hand, before the first step of
+     *     a fresh run, or after a resume whose model parameters are not loaded
      */
-    private DiscoveryReport discoveryReport() {
+    public DiscoveryReport discoveryReport() {
         if (!(setup.groupSource() instanceof DiscoverySource discovery)) {
             throw new IllegalStateException(
                     "this optimizer was given its node groups by hand (optNodeGroups or"

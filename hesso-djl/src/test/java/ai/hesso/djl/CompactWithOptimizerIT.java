@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
+import ai.hesso.core.ChannelState;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.group.GroupMember;
@@ -107,6 +108,14 @@ class CompactWithOptimizerIT {
                 run.step(Scenario.batch(batches, k));
             }
             assertTrue(hesso.pruningComplete(), "the last period ended with step 17");
+            assertEquals(hesso.driver().pruningEnd(), hesso.pruningEnd());
+            // 16 PRUNED channels over both groups, none left REDUNDANT
+            long prunedStates =
+                    hesso.channelStates().values().stream()
+                            .flatMap(Arrays::stream)
+                            .filter(state -> state == ChannelState.PRUNED)
+                            .count();
+            assertEquals(16, prunedStates);
             // the step that ended the last period still reports the phase it projected in
             assertEquals(Phase.PRUNING, hesso.metrics().phase());
             Map<String, int[]> all = nonEmpty(hesso.driver().prunedChannels());
@@ -266,6 +275,22 @@ class CompactWithOptimizerIT {
             int[] probed = hesso.driver().masks().redundant(0);
             assertEquals(8, probed.length);
             assertEquals(0, hesso.metrics().pruned());
+            // the public read-out: the probe's channels are REDUNDANT, every other one IMPORTANT
+            ChannelState[] states = hesso.channelStates().get(first.name());
+            assertEquals(16, states.length);
+            for (int c = 0; c < 16; c++) {
+                int channel = c;
+                boolean inProbe = Arrays.stream(probed).anyMatch(p -> p == channel);
+                assertEquals(
+                        inProbe ? ChannelState.REDUNDANT : ChannelState.IMPORTANT,
+                        states[c],
+                        "channel " + c);
+            }
+            assertEquals(
+                    hesso.driver().channelIndex().allGroups(),
+                    hesso.nodeGroups(),
+                    "nodeGroups() are the driver's");
+            assertEquals(hesso.nodeGroups(), hesso.discoveryReport().nodeGroups());
             // the zero-driven path alone cannot tell: it would remove the probe's channels
             try (CompactModel plain =
                     Compaction.compactZeroChannels(block, report, Scenario.INPUT)) {

@@ -102,8 +102,7 @@ public final class Replay {
     }
 
     private static Map<String, int[]> pruned(ReplayInput input, HessoOptimizer optimizer) {
-        Map<String, int[]> byDriver =
-                input.steps() == 0 ? Map.of() : optimizer.driver().prunedChannels();
+        Map<String, int[]> byDriver = input.steps() == 0 ? Map.of() : optimizer.prunedChannels();
         Map<String, int[]> pruned = new LinkedHashMap<>();
         for (NodeGroup group : input.nodeGroups()) {
             int[] channels = byDriver.getOrDefault(group.name(), new int[0]).clone();

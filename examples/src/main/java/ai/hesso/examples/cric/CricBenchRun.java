@@ -17,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
+import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.GroupDiscovery;
@@ -149,7 +150,10 @@ public final class CricBenchRun {
                             prunedStep,
                             after,
                             epochs,
-                            census.census(optimizer.driver().channelIndex().prunableGroups()),
+                            census.census(
+                                    optimizer.nodeGroups().stream()
+                                            .filter(NodeGroup::prunable)
+                                            .toList()),
                             (System.nanoTime() - start) / 1e9);
                 }
             }

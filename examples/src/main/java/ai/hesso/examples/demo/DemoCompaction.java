@@ -53,8 +53,8 @@ public final class DemoCompaction {
      * Compacts, checks, times, saves and reloads.
      *
      * @param model the trained model, its block {@link BuiltinModels#fashionCnn()}
-     * @param report the block's discovery report
-     * @param pruned HESSO's pruned channels ({@code hesso.driver().prunedChannels()})
+     * @param report the optimizer's discovery report ({@code hesso.discoveryReport()})
+     * @param pruned HESSO's pruned channels ({@code hesso.prunedChannels()})
      * @param test the test set
      * @return what was measured
      * @throws IOException if the data cannot be read or a model cannot be saved or loaded

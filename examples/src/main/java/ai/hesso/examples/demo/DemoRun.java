@@ -21,12 +21,12 @@ import ai.djl.translate.TranslateException;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.cost.ChannelCosts;
+import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveryReport;
-import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.demo.DemoResult.Training;
 import ai.hesso.examples.models.BuiltinModels;
@@ -106,19 +106,11 @@ public final class DemoRun {
                                 .build();
                 hesso = train(model, optimizer, optimizer, train, test, "HESSO");
                 ChannelCensus census = new ChannelCensus(block);
-                List<NodeGroup> groups = optimizer.driver().channelIndex().prunableGroups();
+                List<NodeGroup> groups =
+                        optimizer.nodeGroups().stream().filter(NodeGroup::prunable).toList();
                 List<ChannelCensus.GroupCensus> counted = census.census(groups);
-                DiscoveryReport report =
-                        GroupDiscovery.builder().build().discover(block, block.getInputShapes());
-                for (NodeGroup g : groups) {
-                    if (report.group(g.name()).isEmpty()) {
-                        throw new IllegalStateException(
-                                "HESSO's node group '"
-                                        + g.name()
-                                        + "' is not in the discovery report: "
-                                        + report.nodeGroups());
-                    }
-                }
+                // the optimizer's own discovery: no second one
+                DiscoveryReport report = optimizer.discoveryReport();
                 if (out != null) {
                     out.println(macs(block, report, optimizer));
                 }
@@ -127,7 +119,7 @@ public final class DemoRun {
                 long after = census.compactTrainableParameters(report, counted);
                 CompactionSummary compaction =
                         new DemoCompaction(settings)
-                                .run(model, report, optimizer.driver().prunedChannels(), test);
+                                .run(model, report, optimizer.prunedChannels(), test);
 
                 Optional<Training> dense = Optional.empty();
                 if (settings.compareDense()) {
@@ -156,11 +148,11 @@ public final class DemoRun {
         ChannelCosts costs =
                 new ChannelCosts(
                         BlockMacs.of(block, report, block.getInputShapes()),
-                        optimizer.driver().channelIndex());
+                        new ChannelIndex(optimizer.nodeGroups(), 1));
         int[] kept = costs.fullWidths();
         List<NodeGroup> groups = costs.index().prunableGroups();
         for (int g = 0; g < kept.length; g++) {
-            kept[g] -= optimizer.driver().prunedChannels().get(groups.get(g).name()).length;
+            kept[g] -= optimizer.prunedChannels().get(groups.get(g).name()).length;
         }
         long after = costs.cost(kept);
         return String.format(

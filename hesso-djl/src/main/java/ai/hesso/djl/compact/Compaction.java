@@ -169,7 +169,7 @@ public final class Compaction {
         Objects.requireNonNull(report, "report");
         ChannelSelection pruned = OptimizerChannels.pruned(hesso, report, options);
         ChannelSelection zeros = ChannelSelection.zeroChannels(block, report);
-        OptimizerChannels.requireSame(zeros, pruned, hesso.driver());
+        OptimizerChannels.requireSame(zeros, pruned, hesso);
         return compact(block, report, zeros, inputShapes);
     }
 

@@ -2,10 +2,8 @@ package ai.hesso.djl.compact;
 
 import ai.djl.nn.Block;
 import ai.hesso.core.ChannelState;
-import ai.hesso.core.HessoDriver;
 import ai.hesso.core.HessoMetrics;
 import ai.hesso.core.Phase;
-import ai.hesso.core.group.NodeGroup;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import java.util.ArrayList;
@@ -57,7 +55,7 @@ final class OptimizerChannels {
             }
             LOG.warn("compacting anyway (allowUnfinished): {}", unfinished);
         }
-        return ChannelSelection.of(report, hesso.driver().prunedChannels());
+        return ChannelSelection.of(report, hesso.prunedChannels());
     }
 
     /** Says where an unfinished run stands: its step, its counts and when pruning completes. */
@@ -70,7 +68,7 @@ final class OptimizerChannels {
         return "HESSO has not finished pruning: the run is at "
                 + metrics
                 + "; pruning completes "
-                + hesso.driver().pruningEnd()
+                + hesso.pruningEnd()
                 + ", and compacting now would remove only the "
                 + metrics.pruned()
                 + " channels pruned so far of the target "
@@ -104,11 +102,12 @@ final class OptimizerChannels {
      *
      * @param zeros the channels zero in the block's arrays
      * @param pruned the optimizer's pruned channels
-     * @param driver the optimizer's driver, which says why a channel it has not pruned is zero
+     * @param hesso the optimizer, which says why a channel it has not pruned is zero
      * @throws IllegalStateException naming, per group, each channel that differs and why
      */
-    static void requireSame(ChannelSelection zeros, ChannelSelection pruned, HessoDriver driver) {
-        String differences = differences(zeros, pruned, driver);
+    static void requireSame(ChannelSelection zeros, ChannelSelection pruned, HessoOptimizer hesso) {
+        String differences =
+                differences(zeros, pruned, hesso.channelStates(), hesso.metrics().phase());
         if (differences != null) {
             throw new IllegalStateException(
                     "the channels that are zero in the block's arrays are not HESSO's pruned"
@@ -124,7 +123,10 @@ final class OptimizerChannels {
      * why, or returns null when they are the same.
      */
     private static String differences(
-            ChannelSelection zeros, ChannelSelection pruned, HessoDriver driver) {
+            ChannelSelection zeros,
+            ChannelSelection pruned,
+            Map<String, ChannelState[]> states,
+            Phase phase) {
         List<String> zeroOnly = new ArrayList<>();
         List<String> prunedOnly = new ArrayList<>();
         Set<String> groups = new LinkedHashSet<>(zeros.removed().keySet());
@@ -135,7 +137,8 @@ final class OptimizerChannels {
             Map<String, List<Integer>> byReason = new LinkedHashMap<>();
             for (int c : zero) {
                 if (!cut.contains(c)) {
-                    byReason.computeIfAbsent(whyZero(driver, group, c), k -> new ArrayList<>())
+                    byReason.computeIfAbsent(
+                                    whyZero(states.get(group), phase, c), k -> new ArrayList<>())
                             .add(c);
                 }
             }
@@ -176,20 +179,14 @@ final class OptimizerChannels {
     }
 
     /** Explains why a channel the optimizer has not pruned is zero, from its state and phase. */
-    private static String whyZero(HessoDriver driver, String group, int channel) {
-        List<NodeGroup> groups = driver.channelIndex().prunableGroups();
-        int g = 0;
-        while (g < groups.size() && !groups.get(g).name().equals(group)) {
-            g++;
-        }
-        if (g == groups.size()) {
+    private static String whyZero(ChannelState[] states, Phase phase, int channel) {
+        if (states == null) {
             return "not a prunable node group of the optimizer";
         }
-        ChannelState state = driver.state(driver.channelIndex().offset(g) + channel);
+        ChannelState state = states[channel];
         if (state != ChannelState.REDUNDANT) {
             return "kept by HESSO: a dead channel, or rows set to zero outside the optimizer";
         }
-        Phase phase = driver.metrics().phase();
         if (phase == Phase.CRIC_PROBE) {
             return "zeroed by a CRIC probe, restored from its snapshot at the next step";
         }

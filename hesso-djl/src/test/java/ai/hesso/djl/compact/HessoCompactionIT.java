@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The library's whole path on a model HESSO really pruned: train {@code TinyModels.smallCnn(4)}
- * until half its 24 prunable channels are zero, then compact it with {@code
- * hesso.driver().prunedChannels()} and with the exact zeros; both agree, and the compact model
- * predicts what the trained model predicts with the running statistics training left.
+ * until half its 24 prunable channels are zero, then compact it with {@code hesso.prunedChannels()}
+ * and with the exact zeros; both agree, and the compact model predicts what the trained model
+ * predicts with the running statistics training left.
  */
 class HessoCompactionIT {
 
@@ -60,7 +60,7 @@ class HessoCompactionIT {
                     run.step(batch);
                 }
                 Block block = run.model().getBlock();
-                Map<String, int[]> pruned = hesso.driver().prunedChannels();
+                Map<String, int[]> pruned = hesso.prunedChannels();
                 String conv1 = "01SequentialBlock_01Conv2d";
                 String conv2 = "03SequentialBlock_01Conv2d";
                 assertEquals(List.of(conv1, conv2), List.copyOf(pruned.keySet()));

@@ -118,7 +118,7 @@ class HessoTransformerCompactionIT {
                     run.step(batch);
                 }
                 Block block = run.model().getBlock();
-                Map<String, int[]> pruned = hesso.driver().prunedChannels();
+                Map<String, int[]> pruned = hesso.prunedChannels();
                 DiscoveryReport report = GroupDiscovery.builder().build().discover(block, INPUT);
                 assertEquals(
                         List.of(

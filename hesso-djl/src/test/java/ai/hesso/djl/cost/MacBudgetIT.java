@@ -96,11 +96,9 @@ class MacBudgetIT {
                 }
                 assertEquals(Phase.PRUNED, hesso.metrics().phase(), model.name());
                 Block block = run.model().getBlock();
-                DiscoveryReport report =
-                        GroupDiscovery.builder().build().discover(block, model.input());
+                DiscoveryReport report = hesso.discoveryReport();
                 Map<String, int[]> removed = new LinkedHashMap<>();
-                hesso.driver()
-                        .prunedChannels()
+                hesso.prunedChannels()
                         .forEach(
                                 (group, channels) -> {
                                     if (channels.length > 0) {
@@ -110,7 +108,7 @@ class MacBudgetIT {
                 ChannelCosts costs =
                         new ChannelCosts(
                                 BlockMacs.of(block, report, model.input()),
-                                hesso.driver().channelIndex());
+                                new ChannelIndex(hesso.nodeGroups(), groupDivisible));
                 long oneMove = 0;
                 for (int g = 0; g < costs.fullWidths().length; g++) {
                     oneMove =

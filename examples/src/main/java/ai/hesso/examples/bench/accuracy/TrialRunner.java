@@ -172,7 +172,7 @@ public final class TrialRunner {
                 case HESSO, HESSO_CRIC, HESSO_MACS -> {
                     try (HessoOptimizer hesso = hesso(trial, block)) {
                         trained = train(trial, model, hesso, hesso, g -> () -> {});
-                        removed = hesso.driver().prunedChannels();
+                        removed = hesso.prunedChannels();
                         if (hesso.metrics().phase() != Phase.PRUNED) {
                             // a row that stopped half-way would compare an unfinished method
                             throw new IllegalStateException(
