@@ -21,8 +21,6 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.group.GroupMember;
-import ai.hesso.djl.baselines.GroupMagnitudeImportance;
-import ai.hesso.djl.baselines.RemovalMasks;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.compact.LayerCost;
@@ -35,6 +33,7 @@ import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.djl.discovery.ParameterSlice;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.engine.ChannelRows;
 import ai.hesso.djl.layers.CostContext;
 import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.djl.layers.LayerSupport;
@@ -44,7 +43,6 @@ import ai.hesso.djl.layers.RebuildContext;
 import ai.hesso.djl.layers.RemovedIndices;
 import ai.hesso.fixtures.ParameterValues;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -54,8 +52,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A block type the library does not know, taught once through the public {@link LayerSupport}
  * extension point alone (this package sees no library internals): discovery, MAC counting, MAC
- * budgets, the baselines and compaction all follow. Its channels own two rows each, so it also
- * checks that every "rows of channel c" view honours {@code rowsPerChannel}.
+ * budgets and compaction all follow. Its channels own two rows each, so it also checks that the
+ * "rows of channel c" view ({@link ChannelRows}) honours {@code rowsPerChannel}.
  */
 class CustomLayerIT {
 
@@ -121,33 +119,29 @@ class CustomLayerIT {
     }
 
     @Test
-    void baselinesScoreAndMaskBothRowsOfAChannel() {
+    void theRowsOfAChannelAreBothOfItsRows() {
         Block block = model();
         DiscoveryReport r = discover(block);
         DiscoveredGroup g = r.group(PAIRS).orElseThrow();
-        float[] w = block.getParameters().get(PAIRS + "_weight").getArray().toFloatArray();
-        float[] b = block.getParameters().get(PAIRS + "_bias").getArray().toFloatArray();
-        double[] scores =
-                new GroupMagnitudeImportance()
-                        .scores(g.group(), t -> block.getParameters().get(t).getArray());
-        for (int c = 0; c < 6; c++) {
-            double sq = 0;
-            for (int row = 2 * c; row < 2 * c + 2; row++) {
-                for (int col = 0; col < 8; col++) {
-                    sq += (double) w[row * 8 + col] * w[row * 8 + col];
+        GroupMember weight =
+                g.group().members().stream()
+                        .filter(m -> m.tensor().equals(PAIRS + "_weight"))
+                        .findFirst()
+                        .orElseThrow();
+        assertEquals(2, weight.rowsPerChannel());
+        assertEquals(2, ChannelRows.start(weight, 1));
+        assertEquals(4, ChannelRows.end(weight, 1));
+        NDArray tensor = block.getParameters().get(PAIRS + "_weight").getArray();
+        float[] w = tensor.toFloatArray();
+        try (NDArray matrix = ChannelRows.matrix(tensor, g.group(), weight)) {
+            assertEquals(new Shape(6, 16), matrix.getShape());
+            float[] rows = matrix.toFloatArray();
+            // channel c's row holds weight rows 2c and 2c + 1, 8 columns each
+            for (int c = 0; c < 6; c++) {
+                for (int k = 0; k < 16; k++) {
+                    assertEquals(w[(2 * c) * 8 + k], rows[c * 16 + k], "channel " + c + " " + k);
                 }
-                sq += (double) b[row] * b[row];
             }
-            assertEquals(Math.sqrt(sq), scores[c], 1e-5, "channel " + c);
-        }
-        try (RemovalMasks masks =
-                RemovalMasks.of(block, r.nodeGroups(), Map.of(PAIRS, new int[] {1, 4}))) {
-            masks.apply();
-        }
-        float[] bias = block.getParameters().get(PAIRS + "_bias").getArray().toFloatArray();
-        for (int row = 0; row < 12; row++) {
-            boolean removed = row / 2 == 1 || row / 2 == 4;
-            assertEquals(removed, bias[row] == 0f, "bias row " + row);
         }
     }
 
@@ -155,10 +149,8 @@ class CustomLayerIT {
     void zeroChannelsAreCompactedCountedAndBudgeted() {
         Block block = model();
         DiscoveryReport r = discover(block);
-        try (RemovalMasks masks =
-                RemovalMasks.of(block, r.nodeGroups(), Map.of(PAIRS, new int[] {1, 4}))) {
-            masks.apply();
-        }
+        zeroRows(block, PAIRS + "_weight", 8, 2, 3, 8, 9);
+        zeroRows(block, PAIRS + "_bias", 1, 2, 3, 8, 9);
         NDArray x = manager.randomNormal(INPUT);
         float[] before = forward(block, x);
         LayerMacModel budget = BlockMacs.of(block, r, INPUT);
@@ -306,5 +298,17 @@ class CustomLayerIT {
         public Shape[] getOutputShapes(Shape[] inputShapes) {
             return new Shape[] {new Shape(inputShapes[0].get(0), units)};
         }
+    }
+
+    /**
+     * Sets whole rows of a parameter to zero: channels 1 and 4 of the pairs own rows 2, 3, 8, 9.
+     */
+    private static void zeroRows(Block block, String tensor, int rowLength, int... rows) {
+        NDArray array = block.getParameters().get(tensor).getArray();
+        float[] values = array.toFloatArray();
+        for (int row : rows) {
+            java.util.Arrays.fill(values, row * rowLength, (row + 1) * rowLength, 0f);
+        }
+        ParameterValues.set(array, values);
     }
 }

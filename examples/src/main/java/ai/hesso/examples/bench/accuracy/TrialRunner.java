@@ -24,10 +24,6 @@ import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.schedule.PruningSchedule;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
-import ai.hesso.djl.baselines.GlobalRanking;
-import ai.hesso.djl.baselines.IterativeSchedule;
-import ai.hesso.djl.baselines.MagnitudePruner;
-import ai.hesso.djl.baselines.RandomImportance;
 import ai.hesso.djl.compact.ChannelSelection;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
@@ -35,6 +31,10 @@ import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
+import ai.hesso.examples.bench.baselines.GlobalRanking;
+import ai.hesso.examples.bench.baselines.IterativeSchedule;
+import ai.hesso.examples.bench.baselines.MagnitudePruner;
+import ai.hesso.examples.bench.baselines.RandomImportance;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.demo.SeededSampler;
 import java.io.IOException;
@@ -54,9 +54,9 @@ import java.util.function.LongConsumer;
  * SeededSampler} is restarted). Every method uses SGD with momentum {@value
  * AccuracySettings#MOMENTUM}, no weight decay, and the same cosine learning-rate decay from the
  * peak to 1% of it over all steps. The baselines use DJL's own SGD; their removed rows are kept
- * zero after every step ({@link ai.hesso.djl.baselines.RemovalMasks}), which trains exactly the
- * smaller network. They prune in HESSO's window: one-shot and random after its last period ends,
- * iterative in five removals over its periods.
+ * zero after every step ({@link ai.hesso.examples.bench.baselines.RemovalMasks}), which trains
+ * exactly the smaller network. They prune in HESSO's window: one-shot and random after its last
+ * period ends, iterative in five removals over its periods.
  *
  * <p>Scratch needs HESSO's removal at the same model, seed and target, and HESSO with a MAC budget
  * needs the compact MACs fraction it reached, so this runner remembers both for each HESSO trial;

@@ -9,6 +9,6 @@
  * writes {@code results.json} ({@link ai.hesso.examples.bench.accuracy.ResultRow}), a terminal
  * table ({@link ai.hesso.examples.bench.accuracy.ResultsTable}) and one accuracy-versus-MACs plot
  * per model ({@link ai.hesso.examples.bench.accuracy.AccuracyPlot}). The pruning steps of the
- * baselines are the library's ({@code ai.hesso.djl.baselines}).
+ * baselines are the library's ({@code ai.hesso.examples.bench.baselines}).
  */
 package ai.hesso.examples.bench.accuracy;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.baselines;
+package ai.hesso.examples.bench.baselines;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.baselines;
+package ai.hesso.examples.bench.baselines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package ai.hesso.djl.baselines;
+package ai.hesso.examples.bench.baselines;
 
 /**
  * When magnitude pruning removes how many channels: {@code iterations} removals spread evenly over

@@ -1,4 +1,4 @@
-package ai.hesso.djl.baselines;
+package ai.hesso.examples.bench.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
