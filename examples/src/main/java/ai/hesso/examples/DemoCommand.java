@@ -2,7 +2,7 @@ package ai.hesso.examples;
 
 import ai.djl.MalformedModelException;
 import ai.djl.translate.TranslateException;
-import ai.hesso.djl.compact.ModelCost;
+import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.examples.bench.PairedInference;
 import ai.hesso.examples.demo.ChannelCensus.GroupCensus;
 import ai.hesso.examples.demo.CompactionSummary;
@@ -276,8 +276,8 @@ public final class DemoCommand implements Callable<Integer> {
                         ? "exactly the channels that are all zero in the arrays"
                         : "NOT the same as the channels that are all zero in the arrays");
         out.print(c.report().format());
-        ModelCost before = c.report().before();
-        ModelCost after = c.report().after();
+        BlockCost before = c.report().before();
+        BlockCost after = c.report().after();
         PairedInference.Timing t = c.timing();
         String row = "%-26s %12s %12s%n";
         out.println();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cost of a small CNN, {@code conv1(1 -> 8, 3x3 pad 1) BN pool conv2(8 -> 16, 3x3 pad 1) BN
- * pool flatten Linear(784 -> 10)} on a 1 x 28 x 28 image (the numbers of {@code ModelCostIT}),
+ * pool flatten Linear(784 -> 10)} on a 1 x 28 x 28 image (the numbers of {@code BlockCostIT}),
  * written as layer terms by hand.
  */
 class ChannelCostsTest {
@@ -48,7 +48,7 @@ class ChannelCostsTest {
 
     @Test
     void denseCostIsTheSumOfTheLayers() {
-        // 56448 + 6272 + 225792 + 3136 + 7840 (ModelCostIT's per-layer numbers)
+        // 56448 + 6272 + 225792 + 3136 + 7840 (BlockCostIT's per-layer numbers)
         assertEquals(299_488, smallCnn().denseCost());
         ChannelCosts costs = new ChannelCosts(smallCnn(), new ChannelIndex(smallCnnGroups(), 1));
         assertEquals(299_488, costs.denseCost());
@@ -66,7 +66,7 @@ class ChannelCostsTest {
         assertEquals(14_112 + 196 + 490, costs.saving(dense, 1, 1));
         // with 8 conv2 filters removed, a conv1 channel's column in conv2 costs 1764 * 8 only
         assertEquals(7_056 + 784 + 14_112, costs.saving(new int[] {8, 8}, 0, 1));
-        // the compaction in ModelCostIT (conv1 8 -> 5, conv2 16 -> 8) leaves 115248 MACs
+        // the compaction in BlockCostIT (conv1 8 -> 5, conv2 16 -> 8) leaves 115248 MACs
         assertEquals(115_248, costs.cost(new int[] {5, 8}));
         // every group at one channel: 7056 + 784 + 1764 + 196 + 490
         assertEquals(10_290, costs.minimumCost(1));

@@ -2,6 +2,7 @@ package ai.hesso.djl.compact;
 
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
+import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.layers.LayerWidth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ final class CompactFormat {
     private static void collect(Block block, String path, List<String> out) {
         out.add(path + ":" + block.getClass().getName());
         for (Pair<String, Block> c : block.getChildren()) {
-            collect(c.getValue(), Compaction.paramPath(path, c.getKey()), out);
+            collect(c.getValue(), DiscoveryContext.paramPath(path, c.getKey()), out);
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.djl.layers.LayerWidth;
 import com.google.gson.Gson;
@@ -212,17 +213,18 @@ public final class CompactModels {
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
             if (p.getValue().isInitialized()) {
                 return "block "
-                        + Compaction.display(path)
+                        + DiscoveryContext.displayPath(path)
                         + " ("
                         + block.getClass().getName()
                         + ", parameter "
-                        + Compaction.paramPath(path, p.getKey())
+                        + DiscoveryContext.paramPath(path, p.getKey())
                         + ")";
             }
         }
         for (Pair<String, Block> child : block.getChildren()) {
             String found =
-                    firstInitialized(child.getValue(), Compaction.paramPath(path, child.getKey()));
+                    firstInitialized(
+                            child.getValue(), DiscoveryContext.paramPath(path, child.getKey()));
             if (found != null) {
                 return found;
             }
@@ -249,7 +251,7 @@ public final class CompactModels {
             String unit = "Linear".equals(mine.kind()) ? "units" : "filters";
             String layer =
                     "block "
-                            + Compaction.display(saved.path)
+                            + DiscoveryContext.displayPath(saved.path)
                             + " ("
                             + mine.kind()
                             + ") of the given architecture has "
@@ -270,7 +272,7 @@ public final class CompactModels {
             if (saved.originalGroups > 0 && mine.groups() != saved.originalGroups) {
                 throw new MalformedModelException(
                         "block "
-                                + Compaction.display(saved.path)
+                                + DiscoveryContext.displayPath(saved.path)
                                 + " ("
                                 + mine.kind()
                                 + ") of the given architecture has groups="

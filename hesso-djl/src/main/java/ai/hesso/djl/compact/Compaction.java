@@ -257,8 +257,8 @@ public final class Compaction {
             ParameterCopier.copy(block, rebuilt, plan);
             CompactionReport costs =
                     new CompactionReport(
-                            ModelCost.of(block, layers, inputShapes),
-                            ModelCost.of(rebuilt, layers, inputShapes));
+                            BlockCost.of(block, layers, inputShapes),
+                            BlockCost.of(rebuilt, layers, inputShapes));
             LOG.info(
                     "compacted: {} channels removed from {} groups; parameters {} -> {}, MACs per"
                             + " sample {} -> {}",
@@ -327,13 +327,5 @@ public final class Compaction {
             throw new IllegalArgumentException(
                     "block " + block.getClass().getSimpleName() + " has no parameters to compact");
         }
-    }
-
-    static String paramPath(String blockPath, String name) {
-        return blockPath.isEmpty() ? name : blockPath + "_" + name;
-    }
-
-    static String display(String path) {
-        return path.isEmpty() ? "<root>" : path;
     }
 }

@@ -7,13 +7,13 @@ import java.util.Objects;
 
 /**
  * What compaction changed: each layer's channels, parameters and MACs before and after, and the
- * totals. Counted as {@link ModelCost} documents (per input sample; parameters include batch norm
+ * totals. Counted as {@link BlockCost} documents (per input sample; parameters include batch norm
  * running statistics).
  */
 public final class CompactionReport {
 
-    private final ModelCost before;
-    private final ModelCost after;
+    private final BlockCost before;
+    private final BlockCost after;
     private final List<LayerChange> layers;
 
     /**
@@ -23,7 +23,7 @@ public final class CompactionReport {
      * @param after the compact model's costs, the same layers in the same order
      * @throws IllegalArgumentException if the layers do not pair up
      */
-    public CompactionReport(ModelCost before, ModelCost after) {
+    public CompactionReport(BlockCost before, BlockCost after) {
         this.before = Objects.requireNonNull(before, "before");
         this.after = Objects.requireNonNull(after, "after");
         if (before.layers().size() != after.layers().size()) {
@@ -54,7 +54,7 @@ public final class CompactionReport {
      *
      * @return the costs before
      */
-    public ModelCost before() {
+    public BlockCost before() {
         return before;
     }
 
@@ -63,7 +63,7 @@ public final class CompactionReport {
      *
      * @return the costs after
      */
-    public ModelCost after() {
+    public BlockCost after() {
         return after;
     }
 

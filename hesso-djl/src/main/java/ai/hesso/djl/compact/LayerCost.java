@@ -3,7 +3,7 @@ package ai.hesso.djl.compact;
 import java.util.Objects;
 
 /**
- * The size and cost of one layer for one input sample; see {@link ModelCost} for what is counted.
+ * The size and cost of one layer for one input sample; see {@link BlockCost} for what is counted.
  *
  * @param path the block path
  * @param kind the layer class's simple name

@@ -9,8 +9,8 @@ import ai.hesso.core.cost.LayerMacs;
 import ai.hesso.core.cost.Width;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.djl.compact.LayerCost;
-import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds the MAC cost model of an initialized block: each layer that {@link ModelCost} counts
+ * Builds the MAC cost model of an initialized block: each layer that {@link BlockCost} counts
  * becomes a {@link LayerMacs} term {@code coefficient * input(k) * output(k)}, with its output
  * width following the node group its weight (or a norm's gamma) is a member of, and its input width
  * following every node group whose consumer slice lies on its weight's axis 1 (with {@code
@@ -37,8 +37,8 @@ import java.util.Objects;
  * per kept channel. The coefficient is the layer's dense MACs divided by its dense input columns
  * and output channels: {@code positions} for a linear layer, {@code H' W' prod(kernel)} for a
  * convolution, the positions per channel for a norm (whose input counts as 1). So at every choice
- * of kept widths the model gives exactly what {@link ModelCost} counts for the compact model that
- * {@code Compaction} builds with those widths; layers that {@link ModelCost} counts as 0 MACs are
+ * of kept widths the model gives exactly what {@link BlockCost} counts for the compact model that
+ * {@code Compaction} builds with those widths; layers that {@link BlockCost} counts as 0 MACs are
  * left out.
  */
 public final class BlockMacs {
@@ -70,7 +70,7 @@ public final class BlockMacs {
      */
     public static LayerMacModel of(Block block, DiscoveryReport report, Shape... inputShapes) {
         Objects.requireNonNull(report, "report");
-        ModelCost cost = ModelCost.of(block, report.layers(), inputShapes);
+        BlockCost cost = BlockCost.of(block, report.layers(), inputShapes);
         Map<String, Parameter> parameters = block.getParameters().toMap();
         Map<String, Integer> widths = new LinkedHashMap<>();
         Map<String, List<ChannelShare>> inputsByParameter = new HashMap<>();

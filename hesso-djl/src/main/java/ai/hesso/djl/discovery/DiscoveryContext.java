@@ -95,14 +95,14 @@ public final class DiscoveryContext {
      */
     public List<Trace> unsupported(
             Block block, String path, List<Trace> consumed, String why, boolean reportParameters) {
-        String where = display(path) + " (" + block.getClass().getSimpleName() + ")";
+        String where = displayPath(path) + " (" + block.getClass().getSimpleName() + ")";
         if (strict) {
             throw new UnsupportedBlockException(
                     path, "block " + where + " is not supported: " + why + " (strict discovery)");
         }
         findings.add(
                 new Finding(
-                        display(path),
+                        displayPath(path),
                         block.getClass().getSimpleName()
                                 + " not supported ("
                                 + why
@@ -147,7 +147,7 @@ public final class DiscoveryContext {
     public Trace opaque(String path, Shape shape, String reason) {
         int axis = shape.dimension() >= 2 ? 1 : Math.max(0, shape.dimension() - 1);
         long channels = shape.dimension() == 0 ? 1 : shape.get(axis);
-        int node = graph.newNode(display(path), Math.max(1, channels));
+        int node = graph.newNode(displayPath(path), Math.max(1, channels));
         graph.block(node, reason);
         return new Trace(List.of(new Segment(node, Math.max(1, channels), 1)), shape, axis);
     }
@@ -194,10 +194,10 @@ public final class DiscoveryContext {
                         + " are read along axis "
                         + axis
                         + " by "
-                        + display(reader));
-        int node = graph.newNode(display(reader), trace.shape().get(axis));
+                        + displayPath(reader));
+        int node = graph.newNode(displayPath(reader), trace.shape().get(axis));
         if (inherited.isEmpty()) {
-            graph.block(node, "re-laid-out value read by " + display(reader));
+            graph.block(node, "re-laid-out value read by " + displayPath(reader));
         }
         inherited.forEach(r -> graph.block(node, r));
         Trace result = Trace.of(node, trace.shape(), axis);
@@ -229,7 +229,7 @@ public final class DiscoveryContext {
         if (why != null) {
             blockAll(
                     in,
-                    display(path)
+                    displayPath(path)
                             + " fixes the width at "
                             + in.shape().get(in.channelAxis())
                             + " channels: "
@@ -260,7 +260,7 @@ public final class DiscoveryContext {
                 blockAll(
                         t,
                         "summed by "
-                                + display(path)
+                                + displayPath(path)
                                 + " with terms whose channel runs do not align");
             }
             return first.withShape(out);
@@ -326,7 +326,7 @@ public final class DiscoveryContext {
      */
     public Trace produce(
             Block block, String path, Shape out, int channelAxis, List<String> members) {
-        int node = graph.newNode(display(path), out.get(channelAxis));
+        int node = graph.newNode(displayPath(path), out.get(channelAxis));
         for (String name : members) {
             member(node, block, path, name);
         }
@@ -364,10 +364,10 @@ public final class DiscoveryContext {
             String why =
                     block.getClass().getSimpleName()
                             + " "
-                            + display(path)
+                            + displayPath(path)
                             + " spans channels of several producers";
             blockAll(in, why);
-            node = graph.newNode(display(path), in.shape().get(in.channelAxis()));
+            node = graph.newNode(displayPath(path), in.shape().get(in.channelAxis()));
             graph.block(node, why);
             result = Trace.of(node, out, in.channelAxis());
         }
@@ -489,7 +489,7 @@ public final class DiscoveryContext {
                         "parameter "
                                 + name
                                 + " of "
-                                + display(path)
+                                + displayPath(path)
                                 + " needs rowsPerChannel >= 1, got "
                                 + rowsPerChannel);
             }
@@ -517,7 +517,7 @@ public final class DiscoveryContext {
             throw new IllegalArgumentException(
                     channels + " channels do not divide the output width " + width + " of " + out);
         }
-        String label = groupName != null ? groupName : display(members.get(0).path());
+        String label = groupName != null ? groupName : displayPath(members.get(0).path());
         int node = graph.newNode(label, channels);
         if (groupName != null) {
             graph.nameGroup(node, groupName);
@@ -570,7 +570,13 @@ public final class DiscoveryContext {
         return blockPath.isEmpty() ? name : blockPath + "_" + name;
     }
 
-    static String display(String path) {
+    /**
+     * Names a block path in messages: the path, or {@code <root>} for the root block.
+     *
+     * @param path the block's path, empty for the root
+     * @return the name to show
+     */
+    public static String displayPath(String path) {
         return path.isEmpty() ? "<root>" : path;
     }
 }

@@ -303,7 +303,7 @@ public final class GroupDiscovery {
         /**
          * Teaches the library a block type it does not know (or replaces the built-in support for
          * one): discovery traces it, and since the report carries the registry, {@code Compaction},
-         * {@code ModelCost} and {@code BlockMacs} rebuild and count it too.
+         * {@code BlockCost} and {@code BlockMacs} rebuild and count it too.
          *
          * @param support the layer support, not null
          * @return this builder

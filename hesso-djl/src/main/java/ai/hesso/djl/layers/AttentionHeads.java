@@ -61,7 +61,7 @@ final class AttentionHeads {
         Map<Block, String> paths = AttentionSupport.childPaths(a.block(), path);
         String stream =
                 "the embedding stream of attention block "
-                        + RebuildContext.display(path)
+                        + DiscoveryContext.displayPath(path)
                         + " stays whole: compaction removes whole heads but keeps the block's input"
                         + " and output width (the width of the residual sums around it and of every"
                         + " block on the stream)";
@@ -70,7 +70,8 @@ final class AttentionHeads {
         Trace queries = n < 3 ? inputs.get(0) : inputs.get(1);
         Trace values = n < 3 ? inputs.get(0) : inputs.get(2);
         if (n == 2 || n == 4) {
-            ctx.blockAll(inputs.get(n - 1), "attention mask of " + RebuildContext.display(path));
+            ctx.blockAll(
+                    inputs.get(n - 1), "attention mask of " + DiscoveryContext.displayPath(path));
         }
         for (Trace read :
                 List.of(
@@ -154,7 +155,7 @@ final class AttentionHeads {
                 throw new CompactionException(
                         child,
                         "cannot rebuild attention block "
-                                + RebuildContext.display(path)
+                                + DiscoveryContext.displayPath(path)
                                 + " with "
                                 + child
                                 + " at "
@@ -173,7 +174,7 @@ final class AttentionHeads {
             throw new CompactionException(
                     resultPath,
                     "cannot rebuild attention block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " with its result projection at "
                             + resultWidth
                             + " units: its embedding width "

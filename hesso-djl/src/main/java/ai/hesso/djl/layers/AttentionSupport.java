@@ -139,7 +139,7 @@ final class AttentionSupport implements LayerSupport<ScaledDotProductAttentionBl
             throw new CompactionException(
                     path,
                     "cannot rebuild attention block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + ": its head count "
                             + headCount
                             + " does not divide its embedding size "

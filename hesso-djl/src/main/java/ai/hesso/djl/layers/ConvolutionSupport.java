@@ -142,7 +142,7 @@ final class ConvolutionSupport<C extends Convolution> implements LayerSupport<C>
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " ("
                             + type.getName()
                             + "): a grouped convolution (groups="

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The state of one walk that counts a block tree's parameters and MACs ({@code compact.ModelCost}),
+ * The state of one walk that counts a block tree's parameters and MACs ({@code compact.BlockCost}),
  * handed to every {@link LayerSupport#cost}: the layers counted so far, in the order they run, each
  * with the {@link MacShape} its MACs scale with.
  *
@@ -49,7 +49,7 @@ public final class CostContext {
     }
 
     /**
-     * Starts a walk; {@code compact.ModelCost} is the one caller.
+     * Starts a walk; {@code compact.BlockCost} is the one caller.
      *
      * @param registry the layer supports to ask
      * @param batch the batch size of the input shapes, divided out of every count

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The table of {@link LayerSupport}s by exact block class: the built-in ones, registered once here,
- * and the user's, which replace a built-in one for the same class. Discovery, {@code ModelCost},
+ * and the user's, which replace a built-in one for the same class. Discovery, {@code BlockCost},
  * {@code BlockMacs} and {@code Compaction} all ask the same registry (a {@code DiscoveryReport}
  * carries the one its discovery used), so a type taught once is traced, counted, budgeted and
  * rebuilt alike.
@@ -194,7 +194,7 @@ public final class LayerRegistry {
                     "the layer support "
                             + s.getClass().getName()
                             + " rebuilt block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " ("
                             + block.getClass().getName()
                             + ") as "

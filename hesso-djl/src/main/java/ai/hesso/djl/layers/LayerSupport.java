@@ -42,7 +42,7 @@ import java.util.Optional;
  * <p>Supports match blocks by exact class ({@code block.getClass() == blockType()}): a subclass may
  * override the forward pass, so it is never assumed to behave as its parent. Register one with
  * {@link LayerRegistry.Builder#optLayer} (or {@code GroupDiscovery.builder().optLayer(..)}):
- * discovery, {@code ModelCost}, {@code BlockMacs} and {@code Compaction} then all know the type.
+ * discovery, {@code BlockCost}, {@code BlockMacs} and {@code Compaction} then all know the type.
  * Containers (sequential, parallel, a transformer encoder) trace, cost and rebuild their children
  * through the contexts ({@link DiscoveryContext#visit}, {@link CostContext#visit}, {@link
  * RebuildContext#rebuild}); leaf layers do not need to.

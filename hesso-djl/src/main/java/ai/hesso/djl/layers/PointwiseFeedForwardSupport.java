@@ -64,7 +64,7 @@ final class PointwiseFeedForwardSupport implements LayerSupport<PointwiseFeedFor
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " (PointwiseFeedForwardBlock): its children are not linear layers"
                             + " with an activation between them");
         }

@@ -6,7 +6,6 @@ import ai.djl.nn.BlockList;
 import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class RebuildContext {
                                 new CompactionException(
                                         path,
                                         "cannot rebuild block "
-                                                + display(path)
+                                                + DiscoveryContext.displayPath(path)
                                                 + " ("
                                                 + block.getClass().getName()
                                                 + "): no layer support for its class (exact"
@@ -96,7 +95,7 @@ public final class RebuildContext {
             throw new CompactionException(
                     path,
                     "block "
-                            + display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " was rebuilt with "
                             + after.size()
                             + " children instead of "
@@ -106,14 +105,16 @@ public final class RebuildContext {
             return rebuilt;
         }
         try {
-            Field children = AbstractBlock.class.getDeclaredField("children");
-            children.setAccessible(true);
-            children.set(rebuilt, new BlockList(before.keys(), after.values()));
+            Settings.write(
+                    rebuilt,
+                    AbstractBlock.class,
+                    "children",
+                    new BlockList(before.keys(), after.values()));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new CompactionException(
                     path,
                     "cannot give the children of rebuilt block "
-                            + display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " their original names "
                             + before.keys()
                             + " ("
@@ -138,7 +139,7 @@ public final class RebuildContext {
             throw new CompactionException(
                     path,
                     "no width recorded for block "
-                            + display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " ("
                             + block.getClass().getName()
                             + ")");
@@ -147,7 +148,7 @@ public final class RebuildContext {
             throw new CompactionException(
                     path,
                     "block "
-                            + display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " is a "
                             + block.getClass().getName()
                             + " but its recorded width is for a "
@@ -170,9 +171,5 @@ public final class RebuildContext {
      */
     public <T> T setting(Object block, Class<?> owner, String name, Class<T> type, String path) {
         return Settings.read(Objects.requireNonNull(block, "block"), owner, name, type, path);
-    }
-
-    static String display(String path) {
-        return path.isEmpty() ? "<root>" : path;
     }
 }

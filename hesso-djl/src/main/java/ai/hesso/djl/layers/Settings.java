@@ -1,6 +1,7 @@
 package ai.hesso.djl.layers;
 
 import ai.hesso.djl.compact.CompactionException;
+import ai.hesso.djl.discovery.DiscoveryContext;
 import java.lang.reflect.Field;
 import java.util.Optional;
 
@@ -86,7 +87,7 @@ final class Settings {
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " ("
                             + target.getClass().getName()
                             + "): its setting '"
@@ -110,7 +111,7 @@ final class Settings {
         return new CompactionException(
                 path,
                 "cannot rebuild block "
-                        + RebuildContext.display(path)
+                        + DiscoveryContext.displayPath(path)
                         + " ("
                         + target.getClass().getName()
                         + "): its setting '"
@@ -121,11 +122,31 @@ final class Settings {
                         + type.getSimpleName());
     }
 
+    /**
+     * Writes a declared field, private or not: the one place besides {@link #field} where the
+     * library reaches into a DJL block (a rebuilt container's child names, which DJL's builders
+     * cannot set).
+     *
+     * @param target the object
+     * @param owner the class that declares the field
+     * @param name the field name
+     * @param value the new value
+     * @throws ReflectiveOperationException when the field does not exist or cannot be written
+     */
+    static void write(Object target, Class<?> owner, String name, Object value)
+            throws ReflectiveOperationException {
+        accessible(owner, name).set(target, value);
+    }
+
     /** Reads a declared field, private or not. */
     private static Object field(Object target, Class<?> owner, String name)
             throws ReflectiveOperationException {
+        return accessible(owner, name).get(target);
+    }
+
+    private static Field accessible(Class<?> owner, String name) throws NoSuchFieldException {
         Field field = owner.getDeclaredField(name);
         field.setAccessible(true);
-        return field.get(target);
+        return field;
     }
 }

@@ -184,7 +184,7 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
             throw new CompactionException(
                     path,
                     "cannot rebuild block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + ": its attention was rebuilt as a "
                             + rebuiltAttention.getClass().getName());
         }
@@ -203,7 +203,7 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
             throw new CompactionException(
                     ffnPath,
                     "cannot rebuild block "
-                            + RebuildContext.display(path)
+                            + DiscoveryContext.displayPath(path)
                             + " ("
                             + block.getClass().getSimpleName()
                             + "): its feed-forward block "

@@ -4,7 +4,7 @@
  * width and rebuild for compaction) and the {@link ai.hesso.djl.layers.LayerRegistry} that holds
  * the built-in supports and the user's.
  *
- * <p>Discovery ({@code ai.hesso.djl.discovery}), the cost walk ({@code compact.ModelCost}), MAC
+ * <p>Discovery ({@code ai.hesso.djl.discovery}), the cost walk ({@code compact.BlockCost}), MAC
  * budgets ({@code cost.BlockMacs}) and compaction ({@code compact.Compaction}) hold no per-type
  * code: they ask the registry. Adding a DJL block type is one class here and one line in {@link
  * ai.hesso.djl.layers.LayerRegistry.Builder}; a user's block type is one class registered with

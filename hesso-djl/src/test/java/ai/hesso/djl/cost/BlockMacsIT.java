@@ -10,9 +10,9 @@ import ai.djl.nn.Block;
 import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.group.ChannelIndex;
+import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
-import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link BlockMacs}: the cost model of a block gives, for any channels removed, exactly the MACs
- * {@link ModelCost} counts on the compact model {@link Compaction} builds.
+ * {@link BlockCost} counts on the compact model {@link Compaction} builds.
  */
 class BlockMacsIT {
 
@@ -46,7 +46,7 @@ class BlockMacsIT {
             cnn.initialize(manager, DataType.FLOAT32, IMAGE);
             DiscoveryReport report = GroupDiscovery.builder().build().discover(cnn, IMAGE);
             LayerMacModel model = BlockMacs.of(cnn, report, IMAGE);
-            // ModelCostIT's layers: conv1 56448 + bn1 6272 + conv2 225792 + bn2 3136 + head 7840
+            // BlockCostIT's layers: conv1 56448 + bn1 6272 + conv2 225792 + bn2 3136 + head 7840
             assertEquals(299_488, model.denseCost());
             // per layer: MACs / (input columns * output channels)
             // conv1: 56448 / (1 * 8) = 7056 = 28 * 28 positions * 3 * 3 kernel
@@ -76,7 +76,7 @@ class BlockMacsIT {
             // flattened columns in the 10 head units (490)
             assertEquals(14_798, costs.saving(dense, conv2, 1));
             // a 0.4 budget is at most floor(0.4 * 299488) = 119795 MACs. With conv1 8 -> 5 and
-            // conv2 16 -> 8 (ModelCostIT's compaction): 5 * 7840 + 1764 * 5 * 8 + 8 * 686 =
+            // conv2 16 -> 8 (BlockCostIT's compaction): 5 * 7840 + 1764 * 5 * 8 + 8 * 686 =
             // 39200 + 70560 + 5488 = 115248 MACs, 0.3848 of dense
             int[] kept = dense.clone();
             kept[conv1] = 5;
@@ -104,7 +104,7 @@ class BlockMacsIT {
                 DiscoveryReport report =
                         GroupDiscovery.builder().build().discover(block, model.input());
                 LayerMacModel cost = BlockMacs.of(block, report, model.input());
-                assertEquals(ModelCost.of(block, model.input()).macs(), cost.denseCost());
+                assertEquals(BlockCost.of(block, model.input()).macs(), cost.denseCost());
                 Map<String, int[]> removed = randomRemoval(report, seed);
                 Map<String, Integer> kept = new LinkedHashMap<>(cost.groupWidths());
                 removed.forEach(

@@ -21,10 +21,10 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.group.GroupMember;
+import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.compact.LayerCost;
-import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryContext;
@@ -154,7 +154,7 @@ class CustomLayerIT {
         NDArray x = manager.randomNormal(INPUT);
         float[] before = forward(block, x);
         LayerMacModel budget = BlockMacs.of(block, r, INPUT);
-        assertEquals(ModelCost.of(block, r.layers(), INPUT).macs(), budget.denseCost());
+        assertEquals(BlockCost.of(block, r.layers(), INPUT).macs(), budget.denseCost());
         try (CompactModel compact = Compaction.compactZeroChannels(block, r, INPUT)) {
             assertArrayEquals(new int[] {1, 4}, compact.selection().removed(PAIRS));
             Block small = compact.model().getBlock();

@@ -24,10 +24,10 @@ import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.schedule.PruningSchedule;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.djl.compact.ChannelSelection;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
-import ai.hesso.djl.compact.ModelCost;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
@@ -110,7 +110,7 @@ public final class TrialRunner {
     private final LongConsumer progress;
     private final Map<String, Map<String, int[]>> hessoRemovals = new HashMap<>();
     private final Map<String, Double> hessoMacFractions = new HashMap<>();
-    private final Map<String, ModelCost> denseCosts = new HashMap<>();
+    private final Map<String, BlockCost> denseCosts = new HashMap<>();
     private Inspector inspector = (t, b, r, m, c) -> {};
 
     /**
@@ -303,7 +303,7 @@ public final class TrialRunner {
             int removedChannels,
             double seconds) {
         Shape input = BenchModels.inputShape();
-        ModelCost denseCost = denseCosts.computeIfAbsent(trial.model(), TrialRunner::denseCost);
+        BlockCost denseCost = denseCosts.computeIfAbsent(trial.model(), TrialRunner::denseCost);
         try (CompactModel compact = Compaction.compact(block, report, removed, input)) {
             Block small = compact.model().getBlock();
             double accuracy = test.accuracy(small);
@@ -452,11 +452,11 @@ public final class TrialRunner {
         return b.build();
     }
 
-    private static ModelCost denseCost(String model) {
+    private static BlockCost denseCost(String model) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block block = BenchModels.build(model);
             block.initialize(manager, DataType.FLOAT32, BenchModels.inputShape());
-            return ModelCost.of(block, BenchModels.inputShape());
+            return BlockCost.of(block, BenchModels.inputShape());
         }
     }
 

@@ -43,13 +43,13 @@ import java.util.Objects;
  * <p>Pruning papers that report "FLOPs" usually mean these MACs; one MAC is two floating-point
  * operations.
  */
-public final class ModelCost {
+public final class BlockCost {
 
     private final List<CostContext.Counted> counted;
     private final List<LayerCost> layers;
     private final long parameters;
 
-    private ModelCost(List<CostContext.Counted> counted, long parameters) {
+    private BlockCost(List<CostContext.Counted> counted, long parameters) {
         this.counted = List.copyOf(counted);
         this.layers = counted.stream().map(CostContext.Counted::cost).toList();
         this.parameters = parameters;
@@ -63,7 +63,7 @@ public final class ModelCost {
      * @return the costs
      * @throws IllegalStateException if the block is not initialized
      */
-    public static ModelCost of(Block block, Shape... inputShapes) {
+    public static BlockCost of(Block block, Shape... inputShapes) {
         return of(block, LayerRegistry.defaults(), inputShapes);
     }
 
@@ -77,12 +77,12 @@ public final class ModelCost {
      * @return the costs
      * @throws IllegalStateException if the block is not initialized
      */
-    public static ModelCost of(Block block, LayerRegistry layers, Shape... inputShapes) {
+    public static BlockCost of(Block block, LayerRegistry layers, Shape... inputShapes) {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(layers, "layers");
         Compaction.requireInitialized(block);
         if (inputShapes.length == 0) {
-            throw new IllegalArgumentException("ModelCost needs the block's input shapes");
+            throw new IllegalArgumentException("BlockCost needs the block's input shapes");
         }
         CostContext ctx = new CostContext(layers, inputShapes[0].get(0));
         ctx.visit(block, "", inputShapes);
@@ -90,7 +90,7 @@ public final class ModelCost {
         for (Pair<String, Parameter> p : block.getParameters()) {
             total += p.getValue().getArray().size();
         }
-        return new ModelCost(ctx.layers(), total);
+        return new BlockCost(ctx.layers(), total);
     }
 
     /**

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * Parameter and MAC counts against numbers worked out by hand (the arithmetic is in the comments):
  * {@code TinyModels.smallCnn(10)} (conv, batch norm, max pool, flatten, linear) on one 1 x 28 x 28
  * image before and after compaction, a depthwise CNN and a transformer-style block applied per
- * token. What is counted is {@link ModelCost}'s Javadoc.
+ * token. What is counted is {@link BlockCost}'s Javadoc.
  */
-class ModelCostIT {
+class BlockCostIT {
 
     private static final Shape INPUT = new Shape(1, 1, 28, 28);
 
@@ -33,7 +33,7 @@ class ModelCostIT {
     void smallCnnCountsMatchTheHandArithmetic() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block cnn = CompactFixtures.init(TinyModels.smallCnn(10), manager, INPUT, 4);
-            ModelCost cost = ModelCost.of(cnn, INPUT);
+            BlockCost cost = BlockCost.of(cnn, INPUT);
             assertEquals(
                     List.of(
                             // conv1 3x3 pad 1, 1 -> 8: weight 8*1*3*3 = 72 + bias 8 = 80;
@@ -102,7 +102,7 @@ class ModelCostIT {
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape image = CompactFixtures.DEPTHWISE_INPUT;
             Block depthwise = CompactFixtures.init(CompactFixtures.depthwise(), manager, image, 1);
-            ModelCost cost = ModelCost.of(depthwise, image);
+            BlockCost cost = BlockCost.of(depthwise, image);
             assertEquals(
                     List.of(
                             // 3 -> 6, 3x3 pad 1 on 8x8: 6*3*9 + 6 = 168; 6*64 = 384 outputs
@@ -128,7 +128,7 @@ class ModelCostIT {
             Block transformer =
                     CompactFixtures.init(DiscoveryModels.transformer(), manager, tokens, 1);
             String mlp = "02ParallelBlock_01SequentialBlock_";
-            ModelCost t = ModelCost.of(transformer, tokens);
+            BlockCost t = BlockCost.of(transformer, tokens);
             assertEquals(
                     List.of(
                             // on (N, 3 tokens, 4): 8*4 + 8 = 40; 3*8 = 24 outputs * 4 = 96.
