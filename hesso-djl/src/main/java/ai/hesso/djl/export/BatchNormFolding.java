@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
@@ -147,9 +149,11 @@ public final class BatchNormFolding {
             SequentialBlock out = new SequentialBlock();
             out.setReturnIntermediate(seq.isReturnIntermediate());
             List<Block> children = seq.getChildren().values();
+            List<String> names = new ArrayList<>();
             Shape[] current = in;
             for (int i = 0; i < children.size(); i++) {
                 Block child = children.get(i);
+                names.add(seq.getChildren().get(i).getKey());
                 Shape[] next = child.getOutputShapes(current);
                 if (i + 1 < children.size()
                         && !seq.isReturnIntermediate()
@@ -163,7 +167,7 @@ public final class BatchNormFolding {
                 }
                 current = next;
             }
-            return out;
+            return keepNames(out, names);
         }
         if (block.getClass() == ParallelBlock.class) {
             List<Block> branches = new ArrayList<>();
@@ -175,6 +179,21 @@ public final class BatchNormFolding {
         Block rebuilt = registry.rebuild(block, registry.configuredWidths(block));
         copies.add(new Pair<>(block, rebuilt));
         return rebuilt;
+    }
+
+    /**
+     * Gives the kept children their original names, so that the parameter paths and block paths (in
+     * export messages) below a folded norm stay the user's; DJL would number them anew.
+     */
+    private static SequentialBlock keepNames(SequentialBlock block, List<String> names) {
+        try {
+            Field children = AbstractBlock.class.getDeclaredField("children");
+            children.setAccessible(true);
+            children.set(block, new BlockList(names, block.getChildren().values()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // DJL's own names then: the same function, other paths
+        }
+        return block;
     }
 
     private static boolean foldable(Block layer, Block next, Shape layerOut) {

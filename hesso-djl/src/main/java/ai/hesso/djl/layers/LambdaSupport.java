@@ -156,7 +156,17 @@ final class LambdaSupport implements LayerSupport<LambdaBlock> {
                             + " outputs");
         }
         FunctionCatalogue.Known known =
-                ctx.functions().identify(block, path, f, block.getName(), in, outs[0]);
+                ctx.functions()
+                        .identify(
+                                block,
+                                path,
+                                f,
+                                // DJL's default name says nothing about the function
+                                LambdaBlock.DEFAULT_NAME.equals(block.getName())
+                                        ? null
+                                        : block.getName(),
+                                in,
+                                outs[0]);
         return List.of(known.emit(ctx, inputs, path));
     }
 }
