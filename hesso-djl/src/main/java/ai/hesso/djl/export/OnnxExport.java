@@ -169,7 +169,16 @@ public final class OnnxExport {
     public OnnxMl.ModelProto toModel(Block block) {
         Objects.requireNonNull(block, "block");
         requireInitialized(block);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        // the catalogue's references and the folded copy run on the block's own engine, whatever
+        // DJL's default engine is
+        try (NDManager manager =
+                block.getParameters().isEmpty()
+                        ? NDManager.newBaseManager()
+                        : block.getParameters()
+                                .valueAt(0)
+                                .getArray()
+                                .getManager()
+                                .newSubManager()) {
             Block source = block;
             if (foldBatchNorm && BatchNormFolding.countFoldable(block, inputShape) > 0) {
                 try {
