@@ -218,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println(
                 "checks                 passed (zero channels = pruned, compact = zeroed,"
-                        + " reloaded = compact)");
+                        + " reloaded = compact, ONNX Runtime = compact)");
         out.flush();
         return 0;
     }
@@ -311,6 +311,14 @@ public final class DemoCommand implements Callable<Integer> {
                 c.reloaded().accuracy(),
                 c.reloaded().maxAbsDiff(),
                 agreement(c.reloadedDifferingPredictions(), c.reloaded().images()));
+        out.printf("exported compact model  %s%n", c.onnxFile());
+        out.printf(
+                "ONNX Runtime            test accuracy %.4f (DJL %.4f), max |onnx - compact| %.2g,"
+                        + " %s%n",
+                c.onnx().accuracy(),
+                c.compact().accuracy(),
+                c.onnx().maxAbsDiff(),
+                agreement(c.onnxDifferingPredictions(), c.onnx().images()));
     }
 
     private static String agreement(int differing, int images) {

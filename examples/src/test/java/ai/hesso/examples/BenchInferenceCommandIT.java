@@ -12,7 +12,9 @@ import picocli.CommandLine;
 
 /**
  * {@code hesso bench inference} end to end with the fewest passes: the channel, parameter and MAC
- * counts it prints are checked against hand-computed values; the times are not (no timed tests).
+ * counts it prints are checked against hand-computed values, and every batch size has a row for
+ * each of the four models (zeroed, compact, folded compact, ONNX Runtime); the times are not
+ * checked (no timed tests).
  */
 class BenchInferenceCommandIT {
 
@@ -53,9 +55,15 @@ class BenchInferenceCommandIT {
                 text.lines()
                         .filter(l -> l.matches("\\s+\\d+\\s+\\d+\\s.*"))
                         .collect(Collectors.toList());
-        assertEquals(2, rows.size(), text);
-        // batch 1 runs 2 passes per sample, batch 3 one
-        assertTrue(rows.get(0).matches("\\s+1\\s+2\\s.*(PASS|MISS)"), rows.get(0));
-        assertTrue(rows.get(1).matches("\\s+3\\s+1\\s.*(PASS|MISS)"), rows.get(1));
+        // one row per batch size and model: zeroed, compact, folded compact, ONNX Runtime
+        assertEquals(8, rows.size(), text);
+        // batch 1 runs 2 passes per sample, batch 3 one; the zeroed model is its own reference
+        assertTrue(rows.get(0).matches("\\s+1\\s+2\\s+zeroed\\s.*\\s1\\.00"), rows.get(0));
+        assertTrue(rows.get(3).matches("\\s+1\\s+2\\s+onnxruntime\\s.*"), rows.get(3));
+        assertTrue(rows.get(6).matches("\\s+3\\s+1\\s+folded\\s.*"), rows.get(6));
+        List<String> targets =
+                text.lines().filter(l -> l.contains("compact speedup / MAC reduction")).toList();
+        assertEquals(2, targets.size(), text);
+        assertTrue(targets.get(1).matches("\\s+3 compact speedup.*(PASS|MISS)"), targets.get(1));
     }
 }

@@ -186,7 +186,7 @@ class CommandOptionsTest {
         InferenceBenchSettings s = command.settings();
         assertEquals(
                 new InferenceBenchSettings(
-                        Optional.empty(), 0.5, List.of(1, 64, 256), 30, 5, 512, 42),
+                        Optional.empty(), 0.5, List.of(1, 16, 256), 30, 5, 512, 42),
                 s);
         // 512 images per sample: 512 passes at batch 1, 8 at 64, 2 at 256, 1 above 512
         assertEquals(512, s.callsPerSample(1));

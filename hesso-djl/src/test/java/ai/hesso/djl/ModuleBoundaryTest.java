@@ -85,6 +85,7 @@ class ModuleBoundaryTest {
                     "ai.hesso.djl.compact",
                     "ai.hesso.djl.cost",
                     "ai.hesso.djl.discovery",
+                    "ai.hesso.djl.export",
                     "ai.hesso.djl.layers"
                 }) {
             everyone.put(p, Set.of());

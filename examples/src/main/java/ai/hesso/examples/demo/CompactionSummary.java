@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * What the demo's compaction step measured: the channels removed, the compact model against the
  * zeroed model on the test set, their inference throughput, where both were saved and the reloaded
- * compact model's test results.
+ * compact model's test results, and the exported {@code compact.onnx} run in ONNX Runtime.
  *
  * @param removed HESSO's pruned channels, the ones compaction removed
  * @param removedAreExactlyZero whether they are exactly the channels whose member rows are all zero
@@ -21,6 +21,9 @@ import java.nio.file.Path;
  * @param timing the paired inference timing of the zeroed and the compact model
  * @param denseFile the zeroed model's parameter file
  * @param compactDirectory the compact model's directory
+ * @param onnx the exported file run in ONNX Runtime on the test set, compared with {@code compact}
+ *     in one pass
+ * @param onnxFile the exported file ({@code compact.onnx} in the compact model's directory)
  */
 public record CompactionSummary(
         ChannelSelection removed,
@@ -31,7 +34,9 @@ public record CompactionSummary(
         Evaluation reloaded,
         PairedInference.Timing timing,
         Path denseFile,
-        Path compactDirectory) {
+        Path compactDirectory,
+        Evaluation onnx,
+        Path onnxFile) {
 
     /**
      * Returns the test images on which the compact model predicts another class than the zeroed
@@ -51,5 +56,14 @@ public record CompactionSummary(
      */
     public int reloadedDifferingPredictions() {
         return reloaded.differingPredictions(compact);
+    }
+
+    /**
+     * Counts the test images on which ONNX Runtime predicts another class than the compact model.
+     *
+     * @return the number of differing predictions
+     */
+    public int onnxDifferingPredictions() {
+        return onnx.differingPredictions(compact);
     }
 }

@@ -49,6 +49,8 @@ public final class DemoChecks {
         }
         close(failures, "compact vs zeroed", c.compact().maxAbsDiff());
         close(failures, "reloaded vs compact", c.reloaded().maxAbsDiff());
+        close(failures, "ONNX Runtime vs compact", c.onnx().maxAbsDiff());
+        finite(failures, "ONNX Runtime's test accuracy", c.onnx().accuracy());
         finite(failures, "the compact model's test accuracy", c.compact().accuracy());
         finite(failures, "the reloaded model's test accuracy", c.reloaded().accuracy());
         return failures;

@@ -14,6 +14,7 @@ import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.CompactModels;
 import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.export.OnnxExport;
 import ai.hesso.examples.bench.PairedInference;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.models.BuiltinModels;
@@ -31,9 +32,17 @@ import java.util.Map;
  * test set in one pass, times their inference side by side on one test batch, saves both models
  * (the zeroed one as {@code SAVE/dense/fashion-cnn-0000.params}, the compact one in {@code
  * SAVE/compact}), reloads the compact model into a new {@link Model} with {@link
- * CompactModels#load} and evaluates it once more.
+ * CompactModels#load} and evaluates it once more; then exports it as {@code
+ * SAVE/compact/compact.onnx} ({@link OnnxExport}) and evaluates that file in ONNX Runtime beside
+ * the compact model.
  */
 public final class DemoCompaction {
+
+    /** The exported compact model's file name, in the compact model's directory. */
+    public static final String ONNX_FILE = "compact.onnx";
+
+    /** ONNX Runtime gets as many intra-op threads as PyTorch has (0: its default). */
+    private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
     /** Untimed rounds of the inference timing. */
     static final int WARMUP_ROUNDS = 2;
@@ -84,6 +93,12 @@ public final class DemoCompaction {
             try (Model loaded = CompactModels.load(compactDirectory, BuiltinModels.fashionCnn())) {
                 reloaded = BlockEvaluator.evaluate(test, small, loaded.getBlock()).get(1);
             }
+            // the same compact model as a standard ONNX file beside DJL's, run in ONNX Runtime
+            Path onnxFile = compactDirectory.resolve(ONNX_FILE);
+            OnnxExport.write(compact, onnxFile);
+            Evaluation onnx =
+                    OnnxEvaluator.evaluate(
+                            onnxFile, test, small, Integer.getInteger(THREADS_PROPERTY, 0));
             return new CompactionSummary(
                     removed,
                     exactlyZero,
@@ -93,7 +108,9 @@ public final class DemoCompaction {
                     reloaded,
                     timing,
                     denseFile,
-                    compactDirectory);
+                    compactDirectory,
+                    onnx,
+                    onnxFile);
         }
     }
 

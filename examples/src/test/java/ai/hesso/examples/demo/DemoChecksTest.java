@@ -25,13 +25,34 @@ class DemoChecksTest {
             boolean removedZero,
             double compactDiff,
             double reloadDiff) {
+        return result(accuracy, pruned, removedZero, compactDiff, reloadDiff, 2e-7);
+    }
+
+    private static DemoResult result(
+            double accuracy,
+            int pruned,
+            boolean removedZero,
+            double compactDiff,
+            double reloadDiff,
+            double onnxDiff) {
         int[] predictions = {1, 2, 3, 4};
         Evaluation zeroed = new Evaluation(predictions, 3, 0);
         Evaluation compact = new Evaluation(predictions, 3, compactDiff);
         Evaluation reloaded = new Evaluation(predictions, 3, reloadDiff);
+        Evaluation onnx = new Evaluation(predictions, 3, onnxDiff);
         CompactionSummary compaction =
                 new CompactionSummary(
-                        null, removedZero, null, zeroed, compact, reloaded, null, null, null);
+                        null,
+                        removedZero,
+                        null,
+                        zeroed,
+                        compact,
+                        reloaded,
+                        null,
+                        null,
+                        null,
+                        onnx,
+                        null);
         HessoMetrics metrics =
                 new HessoMetrics(
                         100, Phase.PRUNED, 5, 8, 3, 8 - pruned, 0, pruned, 1, 0, 0, pruned);
@@ -50,6 +71,15 @@ class DemoChecksTest {
     @Test
     void aSoundRunPassesEveryCheck() {
         assertEquals(List.of(), DemoChecks.failures(result(0.75, 3, true, 4.8e-6, 0)));
+    }
+
+    @Test
+    void onnxRuntimeOutputsFarFromTheCompactOnesFail() {
+        List<String> failures = DemoChecks.failures(result(0.75, 3, true, 4.8e-6, 0, 3e-3));
+        assertEquals(
+                List.of(
+                        "ONNX Runtime vs compact: outputs differ by up to 0.00300 (more than 1e-04)"),
+                failures);
     }
 
     @Test

@@ -70,6 +70,16 @@ public final class CompactModel implements AutoCloseable {
     }
 
     /**
+     * Returns the input shapes the model was compacted with, batch axis first (what {@code
+     * compact.json} records and ONNX export traces with).
+     *
+     * @return a copy of the shapes
+     */
+    public Shape[] inputShapes() {
+        return inputShapes.clone();
+    }
+
+    /**
      * Returns the per-layer and total counts before and after.
      *
      * @return the report

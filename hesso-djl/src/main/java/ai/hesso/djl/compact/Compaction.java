@@ -55,9 +55,9 @@ public final class Compaction {
 
     /**
      * Compacts the block a {@link HessoOptimizer} trained, removing exactly its pruned channels
-     * ({@code hesso.driver().prunedChannels()}), once pruning is complete. This is the call for a
-     * model trained with HESSO: it refuses an unfinished run (see {@link #compact(Block,
-     * DiscoveryReport, HessoOptimizer, CompactionOptions, Shape...)}).
+     * ({@code hesso.prunedChannels()}), once pruning is complete. This is the call for a model
+     * trained with HESSO: it refuses an unfinished run (see {@link #compact(Block, DiscoveryReport,
+     * HessoOptimizer, CompactionOptions, Shape...)}).
      *
      * @param block the initialized block the optimizer trained
      * @param report its discovery report

@@ -9,6 +9,7 @@ import ai.hesso.djl.compact.LayerCost;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.DiscoveryContext.MemberRows;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -195,5 +196,79 @@ final class AttentionHeads {
                 .setHeadSize(a.headSize())
                 .optAttentionProbsDropoutProb(dropout)
                 .build();
+    }
+
+    /**
+     * Writes self-attention on one input {@code (B, T, E)}: the projections as linear layers, heads
+     * by {@code Reshape} to {@code (B, T, N, H)} (batch and tokens copied, so both stay dynamic)
+     * and {@code Transpose}, scores {@code Q K^T / sqrt(H)}, {@code Softmax} on the last axis, the
+     * weighted values back to {@code (B, T, N H)} and the result projection. The attention dropout
+     * is the identity at inference. Keys, queries and values given apart, and masks, are refused.
+     */
+    static List<String> export(Parts a, String path, List<String> inputs, ExportContext ctx) {
+        if (inputs.size() != 1) {
+            throw ctx.refuse(
+                    a.block(),
+                    path,
+                    "self-attention on one input is exported; "
+                            + inputs.size()
+                            + " inputs (keys, queries, values or a mask) are not");
+        }
+        Map<Block, String> paths = AttentionSupport.childPaths(a.block(), path);
+        String x = inputs.get(0);
+        Shape in = ctx.shape(x);
+        if (in.dimension() != 3) {
+            throw ctx.refuse(a.block(), path, "expects (batch, tokens, features), got " + in);
+        }
+        long b = in.get(0);
+        long t = in.get(1);
+        long n = a.heads();
+        long h = a.headSize();
+        String k = heads(ctx, one(ctx, a.key(), paths, x), path, b, t, n, h);
+        String q = heads(ctx, one(ctx, a.query(), paths, x), path, b, t, n, h);
+        String v = heads(ctx, one(ctx, a.value(), paths, x), path, b, t, n, h);
+        String kt =
+                ctx.node("Transpose", path)
+                        .input(k)
+                        .attribute("perm", 0L, 1L, 3L, 2L)
+                        .output(new Shape(b, n, h, t));
+        Shape scoresShape = new Shape(b, n, t, t);
+        String scores = ctx.node("MatMul", path).input(q).input(kt).output(scoresShape);
+        String factor =
+                ctx.constant(path, "scale", new float[] {1f / (float) Math.sqrt(h)}, new Shape());
+        String scaled = ctx.node("Mul", path).input(scores).input(factor).output(scoresShape);
+        String p =
+                ctx.node("Softmax", path).input(scaled).attribute("axis", -1L).output(scoresShape);
+        String weighted = ctx.node("MatMul", path).input(p).input(v).output(new Shape(b, n, t, h));
+        String back =
+                ctx.node("Transpose", path)
+                        .input(weighted)
+                        .attribute("perm", 0L, 2L, 1L, 3L)
+                        .output(new Shape(b, t, n, h));
+        String merged =
+                ctx.node("Reshape", path)
+                        .input(back)
+                        .input(ctx.ints(path, "mergedShape", 0, 0, n * h))
+                        .output(new Shape(b, t, n * h));
+        return List.of(one(ctx, a.result(), paths, merged));
+    }
+
+    private static String one(ExportContext ctx, Block child, Map<Block, String> paths, String x) {
+        List<String> out = ctx.visit(child, paths.get(child), List.of(x));
+        return out.get(0);
+    }
+
+    /** {@code (B, T, N H)} to {@code (B, N, T, H)}. */
+    private static String heads(
+            ExportContext ctx, String projected, String path, long b, long t, long n, long h) {
+        String split =
+                ctx.node("Reshape", path)
+                        .input(projected)
+                        .input(ctx.ints(path, "headShape", 0, 0, n, h))
+                        .output(new Shape(b, t, n, h));
+        return ctx.node("Transpose", path)
+                .input(split)
+                .attribute("perm", 0L, 2L, 1L, 3L)
+                .output(new Shape(b, n, t, h));
     }
 }

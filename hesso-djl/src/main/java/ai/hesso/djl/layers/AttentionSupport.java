@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,5 +162,34 @@ final class AttentionSupport implements LayerSupport<ScaledDotProductAttentionBl
             paths.put(child.getValue(), DiscoveryContext.paramPath(path, child.getKey()));
         }
         return paths;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Self-attention on one input ({@link AttentionHeads#export}).
+     */
+    @Override
+    public List<String> export(
+            ScaledDotProductAttentionBlock attention,
+            String path,
+            List<String> inputs,
+            ExportContext ctx) {
+        Optional<Object> heads =
+                Settings.find(attention, ScaledDotProductAttentionBlock.class, "headCount");
+        long units = units(attention.getQueryProjection());
+        if (heads.isEmpty()
+                || !(heads.get() instanceof Integer count)
+                || count < 1
+                || units < 1
+                || units % count != 0) {
+            throw ctx.refuse(
+                    attention,
+                    path,
+                    "cannot read the head count (private field 'headCount') or it does not divide"
+                            + " the projection width");
+        }
+        return AttentionHeads.export(
+                parts(attention, count, Math.toIntExact(units / count)), path, inputs, ctx);
     }
 }

@@ -1,10 +1,14 @@
 package ai.hesso.djl.layers;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.BatchNorm;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -93,5 +97,61 @@ final class BatchNormSupport implements LayerSupport<BatchNorm> {
                 .optCenter(ctx.setting(block, BatchNorm.class, "center", Boolean.class, path))
                 .optScale(ctx.setting(block, BatchNorm.class, "scale", Boolean.class, path))
                 .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>At inference a batch norm is the per-channel {@code y = s x + t} with {@code s = gamma /
+     * sqrt(var + eps)} and {@code t = beta - mean s}: written as {@code Mul} and {@code Add} with
+     * {@code s} and {@code t} shaped to broadcast on its axis, whatever the axis (ONNX's {@code
+     * BatchNormalization} needs the channels on axis 1). One that follows a convolution or linear
+     * layer is usually folded into it first ({@code BatchNormFolding}).
+     */
+    @Override
+    public List<String> export(
+            BatchNorm block, String path, List<String> inputs, ExportContext ctx) {
+        Optional<Object> axisRead = axisReader.apply(block);
+        Optional<Object> epsRead = Settings.find(block, BatchNorm.class, "epsilon");
+        if (inputs.size() != 1
+                || axisRead.isEmpty()
+                || !(axisRead.get() instanceof Integer a)
+                || epsRead.isEmpty()
+                || !(epsRead.get() instanceof Float eps)) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "expects one input and a readable axis and epsilon (private fields 'axis',"
+                            + " 'epsilon')");
+        }
+        String x = inputs.get(0);
+        Shape in = ctx.shape(x);
+        int rank = in.dimension();
+        int axis = a < 0 ? a + rank : a;
+        NDArray gamma = block.getParameters().get("gamma").getArray();
+        long[] dims = new long[rank - axis];
+        Arrays.fill(dims, 1);
+        dims[0] = in.get(axis);
+        Shape broadcast = new Shape(dims);
+        String scale;
+        String shift;
+        try (NDManager scope = gamma.getManager().newSubManager()) {
+            NDArray g = inScope(gamma, scope);
+            NDArray beta = inScope(block.getParameters().get("beta").getArray(), scope);
+            NDArray mean = inScope(block.getParameters().get("runningMean").getArray(), scope);
+            NDArray var = inScope(block.getParameters().get("runningVar").getArray(), scope);
+            NDArray s = g.div(var.add(eps).sqrt());
+            NDArray t = beta.sub(mean.mul(s));
+            scale = ctx.constant(path, "scale", s.toFloatArray(), broadcast);
+            shift = ctx.constant(path, "shift", t.toFloatArray(), broadcast);
+        }
+        String scaled = ctx.node("Mul", path).input(x).input(scale).output(in);
+        return List.of(ctx.node("Add", path).input(scaled).input(shift).output(in));
+    }
+
+    private static NDArray inScope(NDArray array, NDManager scope) {
+        NDArray copy = array.duplicate();
+        copy.attach(scope);
+        return copy;
     }
 }

@@ -3,6 +3,7 @@ package ai.hesso.djl.layers;
 import ai.djl.ndarray.types.Shape;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 
 /**
@@ -63,5 +64,16 @@ final class CompactAttentionSupport implements LayerSupport<CompactAttentionBloc
                 block.getResultProjection(),
                 block.getHeadCount(),
                 block.getHeadSize());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Self-attention on one input ({@link AttentionHeads#export}).
+     */
+    @Override
+    public List<String> export(
+            CompactAttentionBlock block, String path, List<String> inputs, ExportContext ctx) {
+        return AttentionHeads.export(parts(block), path, inputs, ctx);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,5 +62,19 @@ final class CompactTransformerEncoderSupport
                 block.attentionNorm(),
                 block.feedForward(),
                 block.outputNorm());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>As DJL's encoder ({@link TransformerEncoderSupport}).
+     */
+    @Override
+    public List<String> export(
+            CompactTransformerEncoderBlock block,
+            String path,
+            List<String> inputs,
+            ExportContext ctx) {
+        return TransformerEncoderSupport.export(block, children(block), path, inputs, ctx);
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Convolution;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -181,5 +182,38 @@ final class ConvolutionSupport<C extends Convolution> implements LayerSupport<C>
         builder.optGroups(groups);
         builder.optBias(old.isIncludeBias());
         return builder;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code Conv} with the kernel, strides, symmetric pads, dilations and groups.
+     */
+    @Override
+    public List<String> export(C conv, String path, List<String> inputs, ExportContext ctx) {
+        if (inputs.size() != 1) {
+            throw ctx.refuse(conv, path, "expects one input, got " + inputs.size());
+        }
+        Shape in = ctx.shape(inputs.get(0));
+        Shape out = conv.getOutputShapes(new Shape[] {in})[0];
+        long[] padding = conv.getPadding().getShape();
+        long[] pads = new long[2 * padding.length];
+        for (int i = 0; i < padding.length; i++) {
+            pads[i] = padding[i];
+            pads[i + padding.length] = padding[i];
+        }
+        ExportContext.Node node =
+                ctx.node("Conv", path)
+                        .input(inputs.get(0))
+                        .input(ctx.parameter(conv, path, "weight"))
+                        .attribute("kernel_shape", conv.getKernelShape().getShape())
+                        .attribute("strides", conv.getStride().getShape())
+                        .attribute("pads", pads)
+                        .attribute("dilations", conv.getDilation().getShape())
+                        .attribute("group", (long) conv.getGroups());
+        if (ExportContext.hasParameter(conv, "bias")) {
+            node.input(ctx.parameter(conv, path, "bias"));
+        }
+        return List.of(node.output(out));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 
 /**
@@ -37,5 +38,15 @@ final class DropoutSupport implements LayerSupport<Dropout> {
         return Dropout.builder()
                 .optRate(ctx.setting(block, Dropout.class, "rate", Float.class, path))
                 .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Nothing: dropout is the identity at inference.
+     */
+    @Override
+    public List<String> export(Dropout block, String path, List<String> inputs, ExportContext ctx) {
+        return inputs;
     }
 }

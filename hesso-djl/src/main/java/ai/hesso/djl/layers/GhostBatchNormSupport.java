@@ -5,6 +5,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.GhostBatchNorm;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 
 /**
@@ -56,5 +57,16 @@ final class GhostBatchNormSupport implements LayerSupport<GhostBatchNorm> {
                 .optCenter(ctx.setting(block, BatchNorm.class, "center", Boolean.class, path))
                 .optScale(ctx.setting(block, BatchNorm.class, "scale", Boolean.class, path))
                 .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>As a batch norm: at inference a ghost batch norm uses the running statistics.
+     */
+    @Override
+    public List<String> export(
+            GhostBatchNorm block, String path, List<String> inputs, ExportContext ctx) {
+        return norm.export(block, path, inputs, ctx);
     }
 }

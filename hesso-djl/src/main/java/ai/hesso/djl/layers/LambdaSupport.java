@@ -8,6 +8,8 @@ import ai.djl.training.ParameterStore;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Probes;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
+import ai.hesso.djl.export.FunctionCatalogue;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -125,5 +127,46 @@ final class LambdaSupport implements LayerSupport<LambdaBlock> {
         Function<NDList, NDList> lambda =
                 ctx.setting(block, LambdaBlock.class, "lambda", Function.class, path);
         return new LambdaBlock(lambda, block.getName());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The function as the {@link FunctionCatalogue} identifies it on random inputs (its DJL
+     * name, where it has one, only orders the candidates); an unknown function is refused.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> export(
+            LambdaBlock block, String path, List<String> inputs, ExportContext ctx) {
+        if (inputs.size() != 1) {
+            throw ctx.refuse(block, path, "a lambda with " + inputs.size() + " inputs");
+        }
+        Shape in = ctx.shape(inputs.get(0));
+        Shape[] outs = block.getOutputShapes(new Shape[] {in});
+        Function<NDList, NDList> f =
+                (Function<NDList, NDList>)
+                        Settings.find(block, LambdaBlock.class, "lambda").orElse(null);
+        if (f == null || outs.length != 1) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "its function cannot be read (private field 'lambda') or gives "
+                            + outs.length
+                            + " outputs");
+        }
+        FunctionCatalogue.Known known =
+                ctx.functions()
+                        .identify(
+                                block,
+                                path,
+                                f,
+                                // DJL's default name says nothing about the function
+                                LambdaBlock.DEFAULT_NAME.equals(block.getName())
+                                        ? null
+                                        : block.getName(),
+                                in,
+                                outs[0]);
+        return List.of(known.emit(ctx, inputs, path));
     }
 }

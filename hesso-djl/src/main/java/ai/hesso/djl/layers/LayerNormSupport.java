@@ -4,7 +4,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -87,5 +89,45 @@ final class LayerNormSupport implements LayerSupport<LayerNorm> {
                 .optCenter(ctx.setting(block, LayerNorm.class, "center", Boolean.class, path))
                 .optScale(ctx.setting(block, LayerNorm.class, "scale", Boolean.class, path))
                 .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code LayerNormalization} over the trailing axes gamma covers (DJL's layer norm
+     * normalises the last {@code normalizedShape.dimension()} axes, its gamma's shape), with its
+     * epsilon; beta where it has one.
+     */
+    @Override
+    public List<String> export(
+            LayerNorm block, String path, List<String> inputs, ExportContext ctx) {
+        Optional<Object> epsRead = Settings.find(block, LayerNorm.class, "epsilon");
+        if (inputs.size() != 1 || epsRead.isEmpty() || !(epsRead.get() instanceof Float eps)) {
+            throw ctx.refuse(
+                    block, path, "expects one input and a readable epsilon (field 'epsilon')");
+        }
+        String x = inputs.get(0);
+        Shape in = ctx.shape(x);
+        Shape normalized = block.getParameters().get("gamma").getArray().getShape();
+        int axis = in.dimension() - normalized.dimension();
+        if (axis < 1 || !in.slice(axis).equals(normalized)) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "its gamma "
+                            + normalized
+                            + " does not cover trailing non-batch axes of its input "
+                            + in);
+        }
+        ExportContext.Node node =
+                ctx.node("LayerNormalization", path)
+                        .input(x)
+                        .input(ctx.parameter(block, path, "gamma"))
+                        .attribute("axis", (long) axis)
+                        .attribute("epsilon", eps);
+        if (ExportContext.hasParameter(block, "beta")) {
+            node.input(ctx.parameter(block, path, "beta"));
+        }
+        return List.of(node.output(in));
     }
 }

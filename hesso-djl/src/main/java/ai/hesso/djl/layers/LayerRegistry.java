@@ -223,6 +223,34 @@ public final class LayerRegistry {
         return trace(support, block, path, inputs, ctx);
     }
 
+    /**
+     * Exports a block with its support, for an {@link ai.hesso.djl.export.ExportContext}.
+     *
+     * @param support the support, whose {@link LayerSupport#blockType} is the block's class
+     * @param block the block
+     * @param path its path
+     * @param inputs the names of its input values
+     * @param ctx the export's state
+     * @return the names of its output values
+     */
+    public static List<String> exportWith(
+            LayerSupport<?> support,
+            Block block,
+            String path,
+            List<String> inputs,
+            ai.hesso.djl.export.ExportContext ctx) {
+        return export(support, block, path, inputs, ctx);
+    }
+
+    private static <B extends Block> List<String> export(
+            LayerSupport<B> s,
+            Block block,
+            String path,
+            List<String> in,
+            ai.hesso.djl.export.ExportContext ctx) {
+        return s.export(s.blockType().cast(block), path, in, ctx);
+    }
+
     /** Collects supports; the user's replace built-in ones for the same class. */
     public static final class Builder {
 

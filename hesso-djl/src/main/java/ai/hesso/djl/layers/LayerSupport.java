@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,11 +34,15 @@ import java.util.Optional;
  *       names) as the old one.
  * </ol>
  *
- * <p>Every method but {@link #width} is abstract: a type that discovery can trace but compaction
- * cannot rebuild cannot be registered. A support that can only rebuild some of what it traces
- * (DJL's attention block keeps one embedding size for all its projections) leaves the channels it
- * could not rebuild unprunable in {@link #trace}, with that reason ({@link
- * DiscoveryContext#blockAll}), so that no prunable group ever reaches a rebuild that refuses it.
+ * <p>A fifth, optional part, {@link #export}, writes the block into an ONNX graph ({@code
+ * ai.hesso.djl.export.OnnxExport}); a support without it makes export refuse the block by name.
+ *
+ * <p>Every method but {@link #width}, {@link #configuredWidth} and {@link #export} is abstract: a
+ * type that discovery can trace but compaction cannot rebuild cannot be registered. A support that
+ * can only rebuild some of what it traces (DJL's attention block keeps one embedding size for all
+ * its projections) leaves the channels it could not rebuild unprunable in {@link #trace}, with that
+ * reason ({@link DiscoveryContext#blockAll}), so that no prunable group ever reaches a rebuild that
+ * refuses it.
  *
  * <p>Supports match blocks by exact class ({@code block.getClass() == blockType()}): a subclass may
  * override the forward pass, so it is never assumed to behave as its parent. Register one with
@@ -166,4 +171,34 @@ public interface LayerSupport<B extends Block> {
      *     read or a recorded width cannot be built
      */
     Block rebuild(B block, String path, RebuildContext ctx);
+
+    /**
+     * Writes the block into an ONNX graph (inference: running statistics, no dropout) and returns
+     * its output values. A layer adds its nodes with {@link ExportContext#node} and its weights
+     * with {@link ExportContext#parameter}; a container exports its children with {@link
+     * ExportContext#visit} under their paths; a lambda or join is identified with {@link
+     * ExportContext#functions}. Whatever it cannot express exactly it refuses with {@link
+     * ExportContext#refuse}, never approximates. The batch axis stays dynamic: a reshape copies it
+     * (0) or infers it (-1).
+     *
+     * <p>The default refuses: no ONNX export for the type.
+     *
+     * @param block the initialized block
+     * @param path its path
+     * @param inputs the names of its input values ({@link ExportContext#shape} gives their shapes)
+     * @param ctx the export's state
+     * @return the names of its output values
+     * @throws ai.hesso.djl.export.OnnxExportException naming the path and class when the block
+     *     cannot be exported
+     */
+    default List<String> export(B block, String path, List<String> inputs, ExportContext ctx) {
+        throw ctx.refuse(
+                block,
+                path,
+                "no ONNX export for "
+                        + block.getClass().getName()
+                        + ": its layer support "
+                        + getClass().getName()
+                        + " does not implement LayerSupport.export");
+    }
 }

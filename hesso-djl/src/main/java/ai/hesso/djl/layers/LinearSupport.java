@@ -1,9 +1,11 @@
 package ai.hesso.djl.layers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -73,5 +75,46 @@ final class LinearSupport implements LayerSupport<Linear> {
                 .setUnits(ctx.width(block, path).width())
                 .optBias(block.getDirectParameters().contains("bias"))
                 .build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code Gemm} (weight transposed by the operator) on a 2-D input; {@code MatMul} with the
+     * transposed weight and {@code Add} of the bias on a higher-rank one (tokens).
+     */
+    @Override
+    public List<String> export(Linear block, String path, List<String> inputs, ExportContext ctx) {
+        if (inputs.size() != 1) {
+            throw ctx.refuse(block, path, "expects one input, got " + inputs.size());
+        }
+        String x = inputs.get(0);
+        Shape in = ctx.shape(x);
+        Shape out = block.getOutputShapes(new Shape[] {in})[0];
+        boolean bias = ExportContext.hasParameter(block, "bias");
+        if (in.dimension() == 2) {
+            ExportContext.Node gemm =
+                    ctx.node("Gemm", path)
+                            .input(x)
+                            .input(ctx.parameter(block, path, "weight"))
+                            .attribute("transB", 1L);
+            if (bias) {
+                gemm.input(ctx.parameter(block, path, "bias"));
+            }
+            return List.of(gemm.output(out));
+        }
+        String transposed;
+        try (NDArray t = block.getParameters().get("weight").getArray().transpose()) {
+            transposed = ctx.constant(path, "weight_transposed", t);
+        }
+        String y = ctx.node("MatMul", path).input(x).input(transposed).output(out);
+        if (bias) {
+            y =
+                    ctx.node("Add", path)
+                            .input(y)
+                            .input(ctx.parameter(block, path, "bias"))
+                            .output(out);
+        }
+        return List.of(y);
     }
 }

@@ -8,6 +8,8 @@ import ai.djl.util.Pair;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Probes;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
+import ai.hesso.djl.export.FunctionCatalogue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -118,5 +120,45 @@ final class ParallelSupport implements LayerSupport<ParallelBlock> {
         Function<List<NDList>, NDList> join =
                 ctx.setting(block, ParallelBlock.class, "function", Function.class, path);
         return ctx.keepChildNames(new ParallelBlock(join, ctx.children(block, path)), block, path);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every branch on the same inputs, then the join as the {@link FunctionCatalogue} identifies
+     * it (a concatenation, or a sum and an activation).
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> export(
+            ParallelBlock block, String path, List<String> inputs, ExportContext ctx) {
+        List<String> ends = new ArrayList<>();
+        for (Pair<String, Block> child : block.getChildren()) {
+            String childPath = DiscoveryContext.paramPath(path, child.getKey());
+            List<String> out = ctx.visit(child.getValue(), childPath, inputs);
+            if (out.size() != 1) {
+                throw ctx.refuse(
+                        block,
+                        path,
+                        "its branch " + childPath + " gives " + out.size() + " outputs");
+            }
+            ends.add(out.get(0));
+        }
+        Function<List<NDList>, NDList> join =
+                (Function<List<NDList>, NDList>)
+                        Settings.find(block, ParallelBlock.class, "function").orElse(null);
+        Shape[] outs = block.getOutputShapes(inputs.stream().map(ctx::shape).toArray(Shape[]::new));
+        if (join == null || outs.length != 1 || ends.isEmpty()) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "its join cannot be read (private field 'function') or gives "
+                            + outs.length
+                            + " outputs");
+        }
+        List<Shape> shapes = ends.stream().map(ctx::shape).toList();
+        FunctionCatalogue.Known known =
+                ctx.functions().identifyJoin(block, path, join, shapes, outs[0]);
+        return List.of(known.emit(ctx, ends, path));
     }
 }

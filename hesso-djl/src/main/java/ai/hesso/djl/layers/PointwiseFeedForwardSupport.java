@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -79,5 +80,16 @@ final class PointwiseFeedForwardSupport implements LayerSupport<PointwiseFeedFor
     static Function<NDList, NDList> activation(
             LambdaBlock lambda, String path, RebuildContext ctx) {
         return ctx.setting(lambda, LambdaBlock.class, "lambda", Function.class, path);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its children in order, as a sequential block.
+     */
+    @Override
+    public List<String> export(
+            PointwiseFeedForwardBlock block, String path, List<String> inputs, ExportContext ctx) {
+        return SequentialSupport.exportChildren(block, path, inputs, ctx);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.List;
 
 /**
@@ -65,6 +66,38 @@ final class SequentialSupport implements LayerSupport<SequentialBlock> {
     /** Counts the children of a sequential block in order. */
     static Shape[] costChildren(Block block, String path, Shape[] inputs, CostContext ctx) {
         Shape[] current = inputs;
+        for (Pair<String, Block> child : block.getChildren()) {
+            current =
+                    ctx.visit(
+                            child.getValue(),
+                            DiscoveryContext.paramPath(path, child.getKey()),
+                            current);
+        }
+        return current;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its children in order; a block that returns its intermediate outputs is refused.
+     */
+    @Override
+    public List<String> export(
+            SequentialBlock block, String path, List<String> inputs, ExportContext ctx) {
+        if (block.isReturnIntermediate()) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "it returns every child's output (returnIntermediate), which the export does"
+                            + " not write; build it without returnIntermediate");
+        }
+        return exportChildren(block, path, inputs, ctx);
+    }
+
+    /** Exports the children of a sequential block in order. */
+    static List<String> exportChildren(
+            Block block, String path, List<String> inputs, ExportContext ctx) {
+        List<String> current = inputs;
         for (Pair<String, Block> child : block.getChildren()) {
             current =
                     ctx.visit(

@@ -2,7 +2,7 @@ package ai.hesso.djl.layers;
 
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
-import java.lang.reflect.Field;
+import ai.hesso.djl.engine.DjlFields;
 import java.util.Optional;
 
 /**
@@ -123,9 +123,8 @@ final class Settings {
     }
 
     /**
-     * Writes a declared field, private or not: the one place besides {@link #field} where the
-     * library reaches into a DJL block (a rebuilt container's child names, which DJL's builders
-     * cannot set).
+     * Writes a declared field, private or not (a rebuilt container's child names, which DJL's
+     * builders cannot set).
      *
      * @param target the object
      * @param owner the class that declares the field
@@ -135,18 +134,12 @@ final class Settings {
      */
     static void write(Object target, Class<?> owner, String name, Object value)
             throws ReflectiveOperationException {
-        accessible(owner, name).set(target, value);
+        DjlFields.write(target, owner, name, value);
     }
 
     /** Reads a declared field, private or not. */
     private static Object field(Object target, Class<?> owner, String name)
             throws ReflectiveOperationException {
-        return accessible(owner, name).get(target);
-    }
-
-    private static Field accessible(Class<?> owner, String name) throws NoSuchFieldException {
-        Field field = owner.getDeclaredField(name);
-        field.setAccessible(true);
-        return field;
+        return DjlFields.read(target, owner, name);
     }
 }

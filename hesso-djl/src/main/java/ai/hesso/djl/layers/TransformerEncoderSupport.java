@@ -13,6 +13,7 @@ import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactionException;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
+import ai.hesso.djl.export.ExportContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -254,5 +255,44 @@ final class TransformerEncoderSupport implements LayerSupport<TransformerEncoder
             out.add(b);
         }
         return Optional.of(out);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its forward pass: {@code outputNorm(feedForward(attentionNorm(attention(x) + x)) + x)},
+     * the dropouts being the identity at inference. A mask input is refused.
+     */
+    @Override
+    public List<String> export(
+            TransformerEncoderBlock block, String path, List<String> inputs, ExportContext ctx) {
+        Optional<List<Block>> children = children(block, path);
+        if (children.isEmpty()) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "cannot read its children (private fields of TransformerEncoderBlock)");
+        }
+        return export(block, children.get(), path, inputs, ctx);
+    }
+
+    /** Exports an encoder (DJL's or the compact one) from its children in the order they run. */
+    static List<String> export(
+            Block block, List<Block> c, String path, List<String> inputs, ExportContext ctx) {
+        if (inputs.size() != 1) {
+            throw ctx.refuse(
+                    block,
+                    path,
+                    "an encoder on one input is exported; " + inputs.size() + " (a mask) are not");
+        }
+        Map<Block, String> paths = AttentionSupport.childPaths(block, path);
+        String x = inputs.get(0);
+        Shape shape = ctx.shape(x);
+        String a = ctx.visit(c.get(0), paths.get(c.get(0)), inputs).get(0);
+        String r1 = ctx.node("Add", path).input(a).input(x).output(shape);
+        String n = ctx.visit(c.get(1), paths.get(c.get(1)), List.of(r1)).get(0);
+        String f = ctx.visit(c.get(2), paths.get(c.get(2)), List.of(n)).get(0);
+        String r2 = ctx.node("Add", path).input(f).input(x).output(shape);
+        return ctx.visit(c.get(3), paths.get(c.get(3)), List.of(r2));
     }
 }

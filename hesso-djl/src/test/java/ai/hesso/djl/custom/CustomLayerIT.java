@@ -34,6 +34,10 @@ import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.djl.discovery.ParameterSlice;
 import ai.hesso.djl.discovery.Trace;
 import ai.hesso.djl.engine.ChannelRows;
+import ai.hesso.djl.export.ExportContext;
+import ai.hesso.djl.export.OnnxExport;
+import ai.hesso.djl.export.OnnxExportException;
+import ai.hesso.djl.export.OrtRunner;
 import ai.hesso.djl.layers.CostContext;
 import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.djl.layers.LayerSupport;
@@ -42,18 +46,22 @@ import ai.hesso.djl.layers.MacShape;
 import ai.hesso.djl.layers.RebuildContext;
 import ai.hesso.djl.layers.RemovedIndices;
 import ai.hesso.fixtures.ParameterValues;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A block type the library does not know, taught once through the public {@link LayerSupport}
  * extension point alone (this package sees no library internals): discovery, MAC counting, MAC
- * budgets and compaction all follow. Its channels own two rows each, so it also checks that the
- * "rows of channel c" view ({@link ChannelRows}) honours {@code rowsPerChannel}.
+ * budgets, compaction and (with the optional export) ONNX export all follow. Its channels own two
+ * rows each, so it also checks that the "rows of channel c" view ({@link ChannelRows}) honours
+ * {@code rowsPerChannel}.
  */
 class CustomLayerIT {
 
@@ -182,6 +190,38 @@ class CustomLayerIT {
     }
 
     @Test
+    void theCompactModelIsExportedWithTheSupportsExportAndRunsInOnnxRuntime(@TempDir Path dir)
+            throws Exception {
+        Block block = model();
+        DiscoveryReport r = discover(block);
+        try (CompactModel compact =
+                Compaction.compact(block, r, Map.of(PAIRS, new int[] {0, 3}), INPUT)) {
+            Path file = dir.resolve("pairs.onnx");
+            // the report's registry knows PairSum; the built-in one refuses it by name
+            OnnxExportException refused =
+                    assertThrows(
+                            OnnxExportException.class,
+                            () -> OnnxExport.write(compact, dir.resolve("refused.onnx")));
+            assertEquals(PAIRS, refused.blockPath());
+            OnnxExport.builder()
+                    .setInputShape(INPUT)
+                    .optRegistry(r.layers())
+                    .build()
+                    .export(compact.model().getBlock(), file);
+            Shape batch = new Shape(16, 5);
+            NDArray x = manager.randomNormal(batch);
+            float[] djl = forward(compact.model().getBlock(), x);
+            try (OrtRunner ort = new OrtRunner(file)) {
+                float[] onnx = ort.run(x.toFloatArray(), batch);
+                assertEquals(djl.length, onnx.length);
+                for (int i = 0; i < djl.length; i++) {
+                    assertEquals(djl[i], onnx[i], 1e-4, "output " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void withoutItsSupportTheBlockIsUnsupportedAndRegistrationIsChecked() {
         DiscoveryReport plain = GroupDiscovery.builder().build().discover(model(), INPUT);
         assertTrue(plain.group("01Linear").orElseThrow().group().reason().contains("03PairSum"));
@@ -250,6 +290,32 @@ class CustomLayerIT {
         @Override
         public PairSum rebuild(PairSum block, String path, RebuildContext ctx) {
             return new PairSum(Math.toIntExact(ctx.width(block, path).width()));
+        }
+
+        /** The optional fifth part: {@code Gemm}, then each unit's two rows summed. */
+        @Override
+        public List<String> export(
+                PairSum block, String path, List<String> inputs, ExportContext ctx) {
+            Shape in = ctx.shape(inputs.get(0));
+            long units = block.getParameters().get("weight").getArray().getShape().get(0) / 2;
+            String rows =
+                    ctx.node("Gemm", path)
+                            .input(inputs.get(0))
+                            .input(ctx.parameter(block, path, "weight"))
+                            .input(ctx.parameter(block, path, "bias"))
+                            .attribute("transB", 1L)
+                            .output(new Shape(in.get(0), 2 * units));
+            String pairs =
+                    ctx.node("Reshape", path)
+                            .input(rows)
+                            .input(ctx.ints(path, "pairs", 0, units, 2))
+                            .output(new Shape(in.get(0), units, 2));
+            return List.of(
+                    ctx.node("ReduceSum", path)
+                            .input(pairs)
+                            .input(ctx.ints(path, "axes", 2))
+                            .attribute("keepdims", 0L)
+                            .output(new Shape(in.get(0), units)));
         }
     }
 

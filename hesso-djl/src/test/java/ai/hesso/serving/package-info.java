@@ -1,0 +1,2 @@
+/** A serving program with no hesso class in it, run on a class path without hesso. */
+package ai.hesso.serving;
