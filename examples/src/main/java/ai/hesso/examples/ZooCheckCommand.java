@@ -22,10 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hesso check zoo [--model NAME]... [--list] [--work DIR]}: the zoo sweep ({@link ZooSweep})
- * over {@link ZooModels}, one row per model per stage (pass, refused with the reason, skipped, or
- * FAILED with the message), then a summary line. Exit code 1 if any stage failed, 0 otherwise; an
- * unknown model name is a usage error (2).
+ * {@code hesso check zoo [--model NAME]... [--list] [--pairwise] [--work DIR]}: the zoo sweep
+ * ({@link ZooSweep}) over {@link ZooModels}, one row per model per stage (pass, refused with the
+ * reason, skipped, or FAILED with the message), then a summary line. Exit code 1 if any stage
+ * failed, 0 otherwise; an unknown model name is a usage error (2).
  */
 @Command(
         name = "zoo",
@@ -43,6 +43,13 @@ public final class ZooCheckCommand implements Callable<Integer> {
 
     @Option(names = "--list", description = "list the models and what they are, run nothing")
     private boolean list;
+
+    @Option(
+            names = "--pairwise",
+            description =
+                    "sanity-check every separating subset of each group's channels, not only a"
+                            + " random one (slow on the large models)")
+    private boolean pairwise;
 
     @Option(
             names = "--work",
@@ -85,7 +92,7 @@ public final class ZooCheckCommand implements Callable<Integer> {
         Path dir = work != null ? work : Files.createTempDirectory("hesso-zoo");
         try {
             PrintWriter debug = System.getenv(CliFailures.DEBUG_VARIABLE) != null ? err : null;
-            ZooSweep sweep = new ZooSweep(dir, debug);
+            ZooSweep sweep = new ZooSweep(dir, pairwise, debug);
             long start = System.nanoTime();
             List<ModelResult> results = new ArrayList<>();
             ZooTable.printHeader(out);
