@@ -16,7 +16,7 @@ class ZooTableTest {
         for (int i = 0; i < outcomes.length; i++) {
             stages.add(new StageResult(ZooStage.values()[i], outcomes[i], "why " + i + "\n  more"));
         }
-        return new ModelResult(name, stages, 1.25);
+        return new ModelResult(name, stages, 1.5);
     }
 
     private static ModelResult allPass(String name) {
@@ -72,7 +72,7 @@ class ZooTableTest {
                         + n
                         + "b             compact   skipped  why 2 more"
                         + n
-                        + "b             time               1.2 s"
+                        + "b             time               1.5 s"
                         + n
                         + "2 models in 12 s: 1 passed every stage, 1 failed; stages: 8 pass,"
                         + " 0 refused, 1 skipped, 1 FAILED"
