@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             CompactCommand.class,
             BenchCommand.class,
             CricCommand.class,
+            CheckCommand.class,
             InfoCommand.class,
             CommandLine.HelpCommand.class,
         })

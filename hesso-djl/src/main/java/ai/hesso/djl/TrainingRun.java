@@ -137,7 +137,7 @@ final class TrainingRun implements AutoCloseable {
                         discovered != null
                                 ? discovered.nodeGroups()
                                 : setup.groupSource().groups(setup.block()));
-        NodeGroupValidation.check(groups, parameters);
+        NodeGroupValidation.check(groups, parameters, discovered == null);
         if (resume != null) {
             resume.checkNodeGroups(groups);
         }

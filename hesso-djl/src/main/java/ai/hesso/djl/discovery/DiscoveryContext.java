@@ -224,8 +224,34 @@ public final class DiscoveryContext {
             Shape out,
             int outAxis,
             long outPerChannel) {
+        blockFixedWidth(in, path, f, out, outAxis, outPerChannel, 0);
+    }
+
+    /**
+     * Blocks the producers of {@code in} when {@code f} only works at the traced width, where
+     * {@code f}'s output also holds {@code outOffset} indices on {@code outAxis} that do not come
+     * from {@code in}: one branch of a concatenation, the others held fixed ({@link
+     * Probes#onBranch}).
+     *
+     * @param in the input whose channels {@code f} reads
+     * @param path the path of the block that applies {@code f}, for the reason
+     * @param f the function of the input
+     * @param out {@code f}'s output shape at the traced width
+     * @param outAxis the output axis that holds the channels
+     * @param outPerChannel output indices per input channel on that axis
+     * @param outOffset output indices on that axis from elsewhere (0 for a lambda)
+     */
+    public void blockFixedWidth(
+            Trace in,
+            String path,
+            UnaryOperator<NDArray> f,
+            Shape out,
+            int outAxis,
+            long outPerChannel,
+            long outOffset) {
         String why =
-                probes.fixedWidth(f, in.shape(), in.channelAxis(), out, outAxis, outPerChannel);
+                probes.fixedWidth(
+                        f, in.shape(), in.channelAxis(), out, outAxis, outPerChannel, outOffset);
         if (why != null) {
             blockAll(
                     in,

@@ -184,6 +184,8 @@ public final class Probes {
      * @param outAxis the output's channel axis
      * @param outPerChannel output indices on {@code outAxis} per input channel (1, or the spatial
      *     size of a flatten)
+     * @param outOffset output indices on {@code outAxis} that do not come from {@code in} (the
+     *     other branches of a concatenation; 0 otherwise)
      * @return null when {@code f} takes the narrower widths, else what it did there
      */
     String fixedWidth(
@@ -192,7 +194,8 @@ public final class Probes {
             int axis,
             Shape out,
             int outAxis,
-            long outPerChannel) {
+            long outPerChannel,
+            long outOffset) {
         long channels = in.get(axis);
         if (channels < 2) {
             return null;
@@ -201,7 +204,7 @@ public final class Probes {
             long[] inDims = in.getShape().clone();
             inDims[axis] = n;
             long[] outDims = out.getShape().clone();
-            outDims[outAxis] = n * outPerChannel;
+            outDims[outAxis] = outOffset + n * outPerChannel;
             Shape expected = new Shape(outDims);
             try (NDManager sub = manager.newSubManager()) {
                 Shape got = f.apply(randn(sub, new Shape(inDims))).getShape();
@@ -275,6 +278,33 @@ public final class Probes {
             parts.add(s);
             for (int i = 1; i < branches; i++) {
                 parts.add(s.zerosLike());
+            }
+            return apply(join, parts);
+        };
+    }
+
+    /**
+     * Returns a join as a function of one branch's value, the other branches given random values of
+     * their traced shapes (with the batch size of the value): what {@link #fixedWidth} runs to
+     * check that a concatenation still works when that branch loses channels.
+     *
+     * @param join the join
+     * @param shapes the branches' traced shapes
+     * @param branch the index of the branch the function takes
+     * @return the function
+     */
+    public UnaryOperator<NDArray> onBranch(
+            Function<List<NDList>, NDList> join, List<Shape> shapes, int branch) {
+        return x -> {
+            List<NDArray> parts = new ArrayList<>();
+            for (int i = 0; i < shapes.size(); i++) {
+                if (i == branch) {
+                    parts.add(x);
+                } else {
+                    long[] dims = shapes.get(i).getShape().clone();
+                    dims[0] = x.getShape().get(0);
+                    parts.add(randn(x.getManager(), new Shape(dims)));
+                }
             }
             return apply(join, parts);
         };

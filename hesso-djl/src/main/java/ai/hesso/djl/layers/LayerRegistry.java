@@ -82,7 +82,29 @@ public final class LayerRegistry {
      * @return its support, or empty when no support knows the class
      */
     public Optional<LayerSupport<?>> find(Block block) {
-        return Optional.ofNullable(byType.get(block.getClass()));
+        return Optional.ofNullable(byType.get(supportedClass(block.getClass())));
+    }
+
+    /**
+     * Returns the class whose support applies to blocks of a class: the class itself when it has a
+     * support; for a subclass that declares no method of its own (constructors and fields only, as
+     * DJL's {@code Mlp}, a {@code SequentialBlock} its constructor fills), the nearest superclass
+     * with a support, since such a subclass computes, traces and rebuilds exactly as that class;
+     * otherwise the class itself (no support).
+     */
+    private Class<?> supportedClass(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (byType.containsKey(c)) {
+                return c;
+            }
+            boolean declaresMethods =
+                    java.util.Arrays.stream(c.getDeclaredMethods())
+                            .anyMatch(m -> !m.isSynthetic() && !m.isBridge());
+            if (declaresMethods) {
+                return type;
+            }
+        }
+        return type;
     }
 
     /**
@@ -92,7 +114,7 @@ public final class LayerRegistry {
      * @return the reason, or empty when the block's class is simply unknown (or has a support)
      */
     public Optional<String> refusal(Block block) {
-        return byType.containsKey(block.getClass())
+        return byType.containsKey(supportedClass(block.getClass()))
                 ? Optional.empty()
                 : Optional.ofNullable(REFUSED.get(block.getClass()));
     }

@@ -73,7 +73,14 @@ final class ParallelSupport implements LayerSupport<ParallelBlock> {
         int axis = ctx.probes().concatAxis(join, shapes, out);
         if (axis >= 0) {
             List<Trace> parts = new ArrayList<>();
-            for (Trace t : ends) {
+            for (int i = 0; i < ends.size(); i++) {
+                Trace t = ends.get(i);
+                if (t.channelAxis() == axis) {
+                    // the join must still work when this branch loses channels
+                    long others = out.get(axis) - t.shape().get(axis);
+                    ctx.blockFixedWidth(
+                            t, path, ctx.probes().onBranch(join, shapes, i), out, axis, 1, others);
+                }
                 parts.add(ctx.relayout(t, axis, path));
             }
             return List.of(Trace.concat(parts, out, axis));
