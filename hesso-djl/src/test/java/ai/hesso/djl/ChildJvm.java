@@ -3,6 +3,7 @@ package ai.hesso.djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,14 @@ public final class ChildJvm {
             }
         }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        // the test JVM may run the library as a module (failsafe puts it and the test classes on
+        // the module path); the child takes both paths as one class path
+        String modules = System.getProperty("jdk.module.path", "");
+        String classes = System.getProperty("java.class.path", "");
+        command.add(
+                modules.isEmpty()
+                        ? classes
+                        : classes.isEmpty() ? modules : modules + File.pathSeparator + classes);
         command.add(main.getName());
         command.addAll(List.of(args));
         return command;

@@ -1,5 +1,6 @@
 package ai.hesso.djl.checkpoint;
 
+import ai.hesso.djl.engine.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -11,11 +12,9 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The binary layout of a checkpoint file (big-endian, as {@link DataOutputStream} writes):
@@ -43,8 +40,6 @@ import org.slf4j.LoggerFactory;
  * whole file, then the version, so a truncated or corrupted file is reported as such, naming it.
  */
 final class CheckpointFile {
-
-    private static final Logger logger = LoggerFactory.getLogger(CheckpointFile.class);
 
     static final byte[] MAGIC = "HESSOCKP".getBytes(StandardCharsets.US_ASCII);
     static final int DIGEST_BYTES = 32;
@@ -92,24 +87,9 @@ final class CheckpointFile {
                 raw.flush();
                 channel.force(true);
             }
-            move(temp, target);
+            AtomicFiles.replace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
-        try {
-            Files.move(
-                    temp,
-                    target,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            logger.warn(
-                    "the file system of {} cannot rename atomically; replacing it in two steps",
-                    target);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

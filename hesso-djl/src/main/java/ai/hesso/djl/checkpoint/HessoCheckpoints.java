@@ -3,11 +3,11 @@ package ai.hesso.djl.checkpoint;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.engine.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -89,11 +89,7 @@ public final class HessoCheckpoints {
             // DJL's own file, written where a crash cannot leave half of it under the real name
             model.setProperty("Epoch", String.valueOf(epoch));
             model.save(temp, name);
-            Files.move(
-                    temp.resolve(modelFileName(name, epoch)),
-                    modelFile,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.replace(temp.resolve(modelFileName(name, epoch)), modelFile);
         } finally {
             deleteTree(temp);
         }

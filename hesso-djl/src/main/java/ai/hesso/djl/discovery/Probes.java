@@ -337,7 +337,16 @@ public final class Probes {
         return -1;
     }
 
-    private static boolean concatenates(List<Shape> shapes, Shape out, int axis) {
+    /**
+     * Says whether shapes, concatenated along an axis, give a shape: same rank, equal sizes on
+     * every other axis, sizes on the axis summing to the output's.
+     *
+     * @param shapes the branches' shapes
+     * @param out the joined shape
+     * @param axis the axis
+     * @return whether concatenation along {@code axis} fits
+     */
+    public static boolean concatenates(List<Shape> shapes, Shape out, int axis) {
         long total = 0;
         for (Shape s : shapes) {
             if (s.dimension() != out.dimension()) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
+import ai.hesso.djl.discovery.Probes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -173,7 +174,7 @@ public final class FunctionCatalogue {
             }
         }
         for (int axis = 1; axis < out.dimension(); axis++) {
-            if (!concatenates(branches, out, axis)) {
+            if (!Probes.concatenates(branches, out, axis)) {
                 continue;
             }
             int a = axis;
@@ -222,22 +223,6 @@ public final class FunctionCatalogue {
             s = s.add(xs.get(i));
         }
         return s;
-    }
-
-    private static boolean concatenates(List<Shape> shapes, Shape out, int axis) {
-        long total = 0;
-        for (Shape s : shapes) {
-            if (s.dimension() != out.dimension()) {
-                return false;
-            }
-            for (int d = 0; d < out.dimension(); d++) {
-                if (d != axis && s.get(d) != out.get(d)) {
-                    return false;
-                }
-            }
-            total += s.get(axis);
-        }
-        return total == out.get(axis);
     }
 
     private String tried(List<Candidate> candidates) {

@@ -7,14 +7,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.CompactionException;
+import ai.hesso.djl.engine.AtomicFiles;
 import ai.hesso.djl.layers.LayerRegistry;
 import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 
@@ -143,15 +142,7 @@ public final class OnnxExport {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 model.writeTo(out);
             }
-            try {
-                Files.move(
-                        temp,
-                        target,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(temp, target);
         } catch (IOException e) {
             throw new IOException("cannot write ONNX file " + file + ": " + e, e);
         } finally {

@@ -42,7 +42,12 @@ class BuilderSettingsIT {
 
     private static final Fields CONV =
             new Fields(
-                    Convolution.class, "kernelShape", "stride", "padding", "dilation", "includeBias");
+                    Convolution.class,
+                    "kernelShape",
+                    "stride",
+                    "padding",
+                    "dilation",
+                    "includeBias");
     private static final Fields LINEAR = new Fields(Linear.class);
     private static final Fields BATCH_NORM =
             new Fields(BatchNorm.class, "axis", "epsilon", "momentum", "center", "scale");
