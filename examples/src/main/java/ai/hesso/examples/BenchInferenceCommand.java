@@ -119,8 +119,10 @@ public final class BenchInferenceCommand implements Callable<Integer> {
     /**
      * Runs the benchmark and prints one row per batch size.
      *
-     * @return 0 when every batch size meets the target, 1 when one does not or the trained model
-     *     cannot be read (one line on standard error), 2 on a bad option
+     * @return 0 when the targets hold (at batch 1 some runtime, at batch {@value
+     *     InferenceBenchSettings#LARGE_BATCH} and more every runtime, at least 0.7 of the MAC
+     *     reduction), 1 when one does not or the trained model cannot be read (one line on standard
+     *     error), 2 on a bad option
      */
     @Override
     public Integer call() {
@@ -172,27 +174,63 @@ public final class BenchInferenceCommand implements Callable<Integer> {
                 settings.warmupRounds(),
                 settings.rounds());
         out.printf(
-                "%5s %6s %-12s %10s %10s %7s%n",
-                "batch", "passes", "model", "ms/sample", "images/s", "x");
+                "%5s %6s %-12s %10s %10s %7s %8s%n",
+                "batch", "passes", "model", "ms/round", "images/s", "x", "x/MACx");
         boolean pass = true;
         for (InferenceRounds.Timing t : r.timings()) {
+            double best = 0;
+            double worst = Double.POSITIVE_INFINITY;
             for (int i = 0; i < t.names().size(); i++) {
+                double share = t.speedup(i) / r.macReduction();
                 out.printf(
-                        "%5d %6d %-12s %10.2f %10.0f %7.2f%n",
+                        "%5d %6d %-12s %10.2f %10.0f %7.2f %8.2f%n",
                         t.batchSize(),
                         t.callsPerSample(),
                         t.names().get(i),
                         t.medianMs(i),
                         t.imagesPerSecond(i),
-                        t.speedup(i));
+                        t.speedup(i),
+                        share);
+                // the zeroed model is the reference, not a contender
+                if (i > 0) {
+                    best = Math.max(best, share);
+                    worst = Math.min(worst, share);
+                }
             }
-            // the target is the compact DJL model's, as before the exported one was timed
-            double share = t.speedup(1) / r.macReduction();
-            boolean ok = share >= InferenceBenchSettings.TARGET;
-            pass &= ok;
-            out.printf(
-                    "%5d compact speedup / MAC reduction %.2f, target >= %.1f: %s%n",
-                    t.batchSize(), share, InferenceBenchSettings.TARGET, ok ? "PASS" : "MISS");
+            // the targets: at batch 1 some runtime, at the large batch every runtime, gets
+            // at least 0.7 of the MAC reduction; batch sizes between are reported only
+            String target;
+            if (t.batchSize() == 1) {
+                boolean ok = best >= InferenceBenchSettings.TARGET;
+                pass &= ok;
+                target =
+                        String.format(
+                                Locale.ROOT,
+                                "best runtime %.2f of the MAC reduction, target: some >= %.1f: %s",
+                                best,
+                                InferenceBenchSettings.TARGET,
+                                ok ? "PASS" : "MISS");
+            } else if (t.batchSize() >= InferenceBenchSettings.LARGE_BATCH) {
+                boolean ok = worst >= InferenceBenchSettings.TARGET;
+                pass &= ok;
+                target =
+                        String.format(
+                                Locale.ROOT,
+                                "slowest runtime %.2f of the MAC reduction, target: every >= %.1f:"
+                                        + " %s",
+                                worst,
+                                InferenceBenchSettings.TARGET,
+                                ok ? "PASS" : "MISS");
+            } else {
+                target =
+                        String.format(
+                                Locale.ROOT,
+                                "runtimes %.2f to %.2f of the MAC reduction (no target at this"
+                                        + " batch size)",
+                                worst,
+                                best);
+            }
+            out.printf("%5d %s%n", t.batchSize(), target);
         }
         out.flush();
         return pass ? 0 : 1;

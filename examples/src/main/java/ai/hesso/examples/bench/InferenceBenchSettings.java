@@ -34,6 +34,9 @@ public record InferenceBenchSettings(
     /** The target: measured speedup at least this share of the MAC reduction. */
     public static final double TARGET = 0.7;
 
+    /** The batch size from which every runtime must meet {@link #TARGET}; at batch 1, one must. */
+    public static final int LARGE_BATCH = 256;
+
     /**
      * Validates the settings.
      *

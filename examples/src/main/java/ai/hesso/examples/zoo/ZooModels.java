@@ -10,7 +10,6 @@ import ai.djl.basicmodelzoo.cv.classification.NiN;
 import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.basicmodelzoo.cv.classification.SqueezeNet;
 import ai.djl.basicmodelzoo.cv.classification.VGG;
-import ai.djl.basicmodelzoo.cv.object_detection.ssd.SingleShotDetection;
 import ai.djl.basicmodelzoo.cv.object_detection.yolo.YOLOV3;
 import ai.djl.basicmodelzoo.nlp.SimpleTextEncoder;
 import ai.djl.basicmodelzoo.tabular.TabNet;
@@ -44,10 +43,11 @@ import java.util.function.Supplier;
  * <p>The zoo's classes, listed from the jar: {@code basic.Mlp}; {@code cv.classification} {@code
  * LeNet}, {@code AlexNet}, {@code VGG}, {@code NiN}, {@code GoogLeNet}, {@code SqueezeNet}, {@code
  * MobileNetV1}, {@code MobileNetV2}, {@code ResNetV1}; {@code cv.object_detection} {@code YOLOV3}
- * (and its DarkNet-53 classifier) and {@code SingleShotDetection}; {@code nlp.SimpleTextEncoder}
- * ({@code SimpleTextDecoder} needs the encoder's states and a vocabulary: not built); {@code
- * tabular.TabNet}. Widths the builders expose are narrowed; the others (GoogLeNet, SqueezeNet,
- * DarkNet) are DJL's own, on small images.
+ * (and its DarkNet-53 classifier) and {@code SingleShotDetection} (not built: DJL 0.29 cannot
+ * initialize it with custom feature blocks, its first convolution sees a shape without the NCHW
+ * layout); {@code nlp.SimpleTextEncoder} ({@code SimpleTextDecoder} needs the encoder's states and
+ * a vocabulary: not built); {@code tabular.TabNet}. Widths the builders expose are narrowed; the
+ * others (GoogLeNet, SqueezeNet, DarkNet) are DJL's own, on small images.
  */
 public final class ZooModels {
 
@@ -161,11 +161,6 @@ public final class ZooModels {
                 () -> YOLOV3.builder().setNumClasses(CLASSES).build(),
                 new Shape(3, 64, 64));
         detector(
-                "ssd",
-                "basicmodelzoo SingleShotDetection, 2 feature blocks, 32x32",
-                ZooModels::ssd,
-                new Shape(3, 32, 32));
-        detector(
                 "text-encoder",
                 "basicmodelzoo SimpleTextEncoder(LSTM state 8), 4 tokens of 5",
                 () -> new SimpleTextEncoder(LSTM.builder().setStateSize(8).setNumLayers(1).build()),
@@ -238,33 +233,6 @@ public final class ZooModels {
             }
         }
         return all().stream().filter(m -> names.contains(m.name())).toList();
-    }
-
-    /** DJL's SSD on a small base network, with two feature blocks, for 3 classes. */
-    private static Block ssd() {
-        SequentialBlock base = new SequentialBlock();
-        for (int filters : new int[] {8, 16}) {
-            base.add(SingleShotDetection.getDownSamplingBlock(filters));
-        }
-        List<Block> features = new ArrayList<>();
-        features.add(SingleShotDetection.getDownSamplingBlock(16));
-        features.add(Pool.globalMaxPool2dBlock());
-        return SingleShotDetection.builder()
-                .setNumClasses(CLASSES)
-                .setNumFeatures(2)
-                .optFeatures(features)
-                .setSizes(
-                        List.of(
-                                List.of(0.2f, 0.272f),
-                                List.of(0.37f, 0.447f),
-                                List.of(0.54f, 0.619f)))
-                .setRatios(
-                        List.of(
-                                List.of(1f, 2f, 0.5f),
-                                List.of(1f, 2f, 0.5f),
-                                List.of(1f, 2f, 0.5f)))
-                .setBaseNetwork(base)
-                .build();
     }
 
     /** Conv 8 BN relu, two residual units of 8 channels, global pool, flatten, Linear(3). */
