@@ -3,12 +3,14 @@ package ai.hesso.examples;
 import ai.djl.translate.TranslateException;
 import ai.hesso.core.Phase;
 import ai.hesso.core.variant.Variant;
+import ai.hesso.djl.StepTimings;
 import ai.hesso.examples.bench.BenchSettings;
 import ai.hesso.examples.bench.StepBench;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -223,6 +225,26 @@ public final class BenchCommand implements Callable<Integer> {
                     StepBench.Result.median(r.djlTimes(one)),
                     r.ratio(one));
         }
+        StepTimings t = r.hessoTimings();
+        double perStep = t.total().toNanos() / 1e6 / Math.max(1, t.steps());
+        StringBuilder phases = new StringBuilder();
+        t.byPhase()
+                .forEach(
+                        (phase, d) ->
+                                phases.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "; %s %.2f (%.0f%%)",
+                                                phase,
+                                                d.toNanos() / 1e6 / Math.max(1, t.steps()),
+                                                100.0 * d.toNanos() / t.total().toNanos())));
+        out.printf(
+                Locale.ROOT,
+                "%-36s %.2f ms per step over %d steps%s%n",
+                names[0] + " optimizer time by phase",
+                perStep,
+                t.steps(),
+                phases);
         out.printf(
                 "%-36s %,d bytes HESSO, %,d bytes DJL (x%.2f)%n",
                 "optimizer state after the run",

@@ -124,7 +124,8 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
                         builder.nonFinitePolicy,
                         builder.maxConsecutiveSkips,
                         builder.totalSteps,
-                        builder.costModel);
+                        builder.costModel,
+                        builder.stepTimings);
     }
 
     /**
@@ -251,6 +252,20 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
      */
     public boolean pruningComplete() {
         return (run != null || pendingResume != null) && driver().pruningComplete();
+    }
+
+    /**
+     * Returns where the steps' time went, by phase, when {@link Builder#optStepTimings} switched
+     * the timings on: see {@link StepTimings} for the phases.
+     *
+     * @return the timings of the steps taken so far; empty before the first step or when off
+     */
+    public Optional<StepTimings> stepTimings() {
+        if (run == null || !run.executor().clock().isOn()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new StepTimings(run.executor().clock().steps(), run.executor().clock().totals()));
     }
 
     /**
@@ -565,6 +580,7 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
         private int maxConsecutiveSkips;
         private int totalSteps;
         private Integer beginNumUpdate;
+        private boolean stepTimings;
 
         /** A builder for one update variant, as {@link Hesso#sgd()} and its siblings start. */
         Builder(Variant family) {
@@ -793,6 +809,19 @@ public final class HessoOptimizer extends Optimizer implements AutoCloseable {
          */
         public Builder setPruning(HessoSettings pruning) {
             this.pruning = Objects.requireNonNull(pruning, "pruning");
+            return this;
+        }
+
+        /**
+         * Times each phase of every step (finite check, plan, direction, masks and projection,
+         * ...), read with {@link HessoOptimizer#stepTimings()}: to see where a step's cost beyond
+         * DJL's optimizer goes. Off by default; on, it reads the clock twice per phase and tensor.
+         *
+         * @param on whether to time the phases
+         * @return this builder
+         */
+        public Builder optStepTimings(boolean on) {
+            this.stepTimings = on;
             return this;
         }
 

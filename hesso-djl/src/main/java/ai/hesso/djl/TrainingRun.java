@@ -20,6 +20,7 @@ import ai.hesso.core.variant.VariantSettings;
 import ai.hesso.djl.checkpoint.HessoCheckpoint;
 import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveryReport;
+import ai.hesso.djl.engine.PhaseClock;
 import ai.hesso.djl.engine.PlanExecutor;
 import ai.hesso.djl.engine.PrunedCheck;
 import ai.hesso.djl.engine.TensorSlot;
@@ -75,6 +76,7 @@ final class TrainingRun implements AutoCloseable {
      * The optimizer's settings that a run is resolved from.
      *
      * @param totalSteps the training length the user announced, or 0 when unknown
+     * @param stepTimings whether the phases of each step are timed
      */
     record Setup(
             Block block,
@@ -87,7 +89,8 @@ final class TrainingRun implements AutoCloseable {
             NonFinitePolicy nonFinitePolicy,
             int maxConsecutiveSkips,
             int totalSteps,
-            CostModel costModel) {
+            CostModel costModel,
+            boolean stepTimings) {
 
         /** The settings a checkpoint must have been written with to continue this run. */
         SettingsFingerprint fingerprint() {
@@ -170,7 +173,8 @@ final class TrainingRun implements AutoCloseable {
                         setup.clipGrad(),
                         fuseAdam,
                         driver.channelIndex(),
-                        parameters.values().iterator().next().getArray().getManager());
+                        parameters.values().iterator().next().getArray().getManager(),
+                        new PhaseClock(setup.stepTimings()));
         NonFiniteGuard guard =
                 new NonFiniteGuard(setup.nonFinitePolicy(), setup.maxConsecutiveSkips());
         TrainingRun run =
@@ -357,8 +361,10 @@ final class TrainingRun implements AutoCloseable {
      * @throws NonFiniteStepException when the policy stops training
      */
     boolean beginStep(boolean lossGiven, double loss, DoubleSupplier lossForDriver) {
+        PhaseClock clock = executor.clock();
         Map<String, NDArray> forward = runningStatistics();
         String offender = null;
+        long t = clock.start();
         if (lossGiven && !Double.isFinite(loss)) {
             offender = "the loss (" + loss + ")";
         } else {
@@ -372,6 +378,7 @@ final class TrainingRun implements AutoCloseable {
                 }
             }
         }
+        clock.stop(PhaseClock.Phase.FINITE_CHECK, t);
         if (offender != null) {
             if (!executor.restoreForwardState(forward)) {
                 logger.warn(
@@ -382,13 +389,20 @@ final class TrainingRun implements AutoCloseable {
             guard.badStep(driver.step() + 1, offender);
             return false;
         }
+        t = clock.start();
         executor.keepForwardState(forward);
+        clock.stop(PhaseClock.Phase.FORWARD_STATE, t);
         guard.goodStep();
+        t = clock.start();
         plan =
                 driver.nextStep(
                         executor.stepContext(
                                 name -> parameters.get(name).getArray(), lossForDriver));
+        clock.stop(PhaseClock.Phase.PLAN, t);
+        t = clock.start();
         checkPrunedRows(plan.masks());
+        clock.stop(PhaseClock.Phase.PRUNED_CHECK, t);
+        clock.step();
         return true;
     }
 

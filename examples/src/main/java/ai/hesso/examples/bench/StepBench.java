@@ -18,6 +18,7 @@ import ai.hesso.core.Phase;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
+import ai.hesso.djl.StepTimings;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.models.BuiltinModels;
 import ai.hesso.fixtures.SeededTrainer;
@@ -66,12 +67,15 @@ public final class StepBench {
      * @param djl the DJL optimizer's step times paired with them, by the same phase
      * @param hessoStateBytes the bytes of HESSO's state arrays after the run
      * @param djlStateBytes the bytes of the DJL optimizer's state arrays after the run
+     * @param hessoTimings where HESSO's optimizer time went, by phase, over all its steps (warm-up
+     *     included)
      */
     public record Result(
             Map<Phase, double[]> hesso,
             Map<Phase, double[]> djl,
             long hessoStateBytes,
-            long djlStateBytes) {
+            long djlStateBytes,
+            StepTimings hessoTimings) {
 
         /**
          * Copies the maps.
@@ -80,6 +84,7 @@ public final class StepBench {
          * @param djl the paired DJL step times by phase
          * @param hessoStateBytes HESSO's state bytes
          * @param djlStateBytes the DJL optimizer's state bytes
+         * @param hessoTimings HESSO's time by phase
          */
         public Result {
             hesso = Collections.unmodifiableMap(new EnumMap<>(hesso));
@@ -203,7 +208,11 @@ public final class StepBench {
                 k += n;
             }
             return new Result(
-                    arrays(hessoTimes), arrays(djlTimes), hesso.stateBytes(), djl.stateBytes());
+                    arrays(hessoTimes),
+                    arrays(djlTimes),
+                    hesso.stateBytes(),
+                    djl.stateBytes(),
+                    h.stepTimings().orElseThrow());
         }
     }
 
@@ -256,7 +265,9 @@ public final class StepBench {
                 variant == Variant.SGD
                         ? BenchSettings.SGD_LEARNING_RATE
                         : BenchSettings.LEARNING_RATE;
-        return builder.setLearningRateTracker(Tracker.fixed(learningRate))
+        // timing the phases costs two clock reads per phase and tensor: far below a step's time
+        return builder.optStepTimings(true)
+                .setLearningRateTracker(Tracker.fixed(learningRate))
                 .setBlock(block)
                 .setPruning(
                         HessoSettings.builder()

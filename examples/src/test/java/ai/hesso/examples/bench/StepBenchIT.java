@@ -56,6 +56,19 @@ class StepBenchIT {
                     e.getKey().toString());
             // HESSO keeps the same buffers and, after pruning, the masks and multipliers
             assertTrue(r.hessoStateBytes() > r.djlStateBytes(), e.getKey().toString());
+            // every HESSO step timed by phase: 2 warm-up and 30 timed
+            assertEquals(32, r.hessoTimings().steps(), e.getKey().toString());
+            assertTrue(
+                    r.hessoTimings()
+                            .byPhase()
+                            .keySet()
+                            .containsAll(
+                                    List.of(
+                                            "finite check",
+                                            "plan",
+                                            "direction",
+                                            "masks and projection")),
+                    r.hessoTimings().toString());
         }
     }
 }

@@ -45,6 +45,7 @@ import java.util.function.Function;
  */
 public final class PlanExecutor implements AutoCloseable {
 
+    private final PhaseClock clock;
     private final VariantSettings variant;
     private final float rescaleGrad;
     private final float clipGrad;
@@ -68,6 +69,7 @@ public final class PlanExecutor implements AutoCloseable {
      * @param clipGrad the symmetric clip of the rescaled gradient, or at most 0 for none
      * @param fuseAdam whether float32 Adam and AdamW without clipping run DJL's fused kernel
      * @param index the channel index of the driver
+     * @param clock times the phases of each step, when on
      * @param modelManager the manager of the model's parameters; the state lives in a sub-manager
      */
     public PlanExecutor(
@@ -76,7 +78,9 @@ public final class PlanExecutor implements AutoCloseable {
             float clipGrad,
             boolean fuseAdam,
             ChannelIndex index,
-            NDManager modelManager) {
+            NDManager modelManager,
+            PhaseClock clock) {
+        this.clock = clock;
         this.variant = variant;
         this.rescaleGrad = rescaleGrad;
         this.clipGrad = clipGrad;
@@ -92,6 +96,15 @@ public final class PlanExecutor implements AutoCloseable {
                 members.put(member.tensor(), new MemberSlot(g, group.channels(), member));
             }
         }
+    }
+
+    /**
+     * Returns the clock that times the phases of each step.
+     *
+     * @return the clock, on or off
+     */
+    public PhaseClock clock() {
+        return clock;
     }
 
     /**
@@ -111,20 +124,27 @@ public final class PlanExecutor implements AutoCloseable {
             DoubleSupplier learningRate) {
         try (NDManager temp = NDManager.subManagerOf(weight)) {
             NDArray x = Aliases.on(weight, temp);
+            long t = clock.start();
             if (plan.snapshot()) {
                 snapshot.save(slot, x);
             }
             if (plan.restore()) {
                 snapshot.restore(slot, x, temp);
             }
+            clock.stop(PhaseClock.Phase.SNAPSHOT, t);
             boolean gradientCleared = false;
             MemberSlot member = members.get(slot.parameter());
             if (plan.update()) {
                 if (member != null) {
+                    t = clock.start();
                     clearPrunedRows(plan, slot, member, weight, grad, temp);
+                    clock.stop(PhaseClock.Phase.CLEAR_PRUNED, t);
                 }
+                t = clock.start();
                 gradientCleared = update(slot, weight, x, grad, learningRate.getAsDouble(), temp);
+                clock.stop(PhaseClock.Phase.DIRECTION, t);
             }
+            t = clock.start();
             if (member != null) {
                 NDArray multiplier =
                         rowMasks.multiplier(
@@ -140,8 +160,11 @@ public final class PlanExecutor implements AutoCloseable {
                     x.muli(multiplier);
                 }
             }
+            clock.stop(PhaseClock.Phase.MASKS, t);
             if (!gradientCleared) {
+                t = clock.start();
                 clearGradient(weight, temp);
+                clock.stop(PhaseClock.Phase.CLEAR_GRADIENT, t);
             }
         }
     }
