@@ -36,7 +36,7 @@ import java.util.Random;
 import java.util.Set;
 
 /** Test helpers: random parameters, zeroed channels, inference outputs, expected sizes. */
-final class CompactFixtures {
+public final class CompactFixtures {
 
     private CompactFixtures() {}
 
@@ -46,7 +46,7 @@ final class CompactFixtures {
      * 1/sqrt(fan-in)}, gammas {@code 1 + 0.2 N(0,1)}, biases, betas and running means {@code 0.2
      * N(0,1)}, running variances uniform in [0.5, 1.5) (so slicing the statistics matters).
      */
-    static <B extends Block> B init(B block, NDManager manager, Shape input, long seed) {
+    public static <B extends Block> B init(B block, NDManager manager, Shape input, long seed) {
         block.initialize(manager, DataType.FLOAT32, input);
         Random random = new Random(seed);
         for (Pair<String, Parameter> p : block.getParameters()) {
@@ -153,7 +153,7 @@ final class CompactFixtures {
         return manager.create(data, shape);
     }
 
-    static double maxAbs(float[] a) {
+    public static double maxAbs(float[] a) {
         double m = 0;
         for (float v : a) {
             m = Math.max(m, Math.abs(v));
@@ -161,7 +161,7 @@ final class CompactFixtures {
         return m;
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("output sizes differ: " + a.length + " vs " + b.length);
         }
@@ -231,7 +231,7 @@ final class CompactFixtures {
      * DJL's CIFAR-style {@code ResNetV1} with 20 layers (basic units; 1x1-conv shortcuts where a
      * stage starts, identity shortcuts elsewhere) for 16 x 16 images and 5 classes.
      */
-    static Block resnet20() {
+    public static Block resnet20() {
         return ResNetV1.builder()
                 .setNumLayers(20)
                 .setOutSize(5)
@@ -262,7 +262,7 @@ final class CompactFixtures {
      * {@code Conv(6) BN relu, depthwise Conv3x3(groups 6) BN relu, Conv1x1(5) relu, dropout, global
      * average pool, flatten, Linear(3)}.
      */
-    static SequentialBlock depthwise() {
+    public static SequentialBlock depthwise() {
         return new SequentialBlock()
                 .add(conv2d(6, 3, 1))
                 .add(BatchNorm.builder().build())

@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
+import ai.hesso.djl.compact.CompactFixtures;
 import ai.hesso.fixtures.DiscoveryModels;
 import ai.hesso.fixtures.TinyModels;
 import ai.onnx.proto.OnnxMl;
@@ -70,7 +71,7 @@ class BatchNormFoldingIT {
             throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 NDManager foldedArrays = manager.newSubManager()) {
-            Block block = ExportFixtures.init(factory.get(), manager, input, 5);
+            Block block = CompactFixtures.init(factory.get(), manager, input, 5);
             Map<String, float[]> before = snapshot(block);
             assertEquals(folds, BatchNormFolding.countFoldable(block, input), name);
             Block folded = BatchNormFolding.fold(block, foldedArrays, input);
@@ -81,7 +82,7 @@ class BatchNormFoldingIT {
                 float[] x = ExportFixtures.gaussian(shape, batch);
                 float[] want = ExportFixtures.forward(block, manager, x, shape);
                 float[] got = ExportFixtures.forward(folded, manager, x, shape);
-                double diff = ExportFixtures.maxAbsDiff(want, got);
+                double diff = CompactFixtures.maxAbsDiff(want, got);
                 assertTrue(diff <= 1e-4, name + ": " + diff);
             }
             Map<String, float[]> after = snapshot(block);

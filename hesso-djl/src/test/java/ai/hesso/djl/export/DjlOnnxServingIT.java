@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.hesso.djl.compact.CompactFixtures;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.discovery.DiscoveryReport;
@@ -52,7 +53,7 @@ class DjlOnnxServingIT {
                         ? ExportFixtures.fashionImages(16)
                         : ExportFixtures.gaussian(batch, 9);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block block = ExportFixtures.init(TinyModels.smallCnn(10), manager, trace, 11);
+            Block block = CompactFixtures.init(TinyModels.smallCnn(10), manager, trace, 11);
             DiscoveryReport report = GroupDiscovery.builder().build().discover(block, trace);
             try (CompactModel compact =
                     Compaction.compact(
@@ -69,7 +70,7 @@ class DjlOnnxServingIT {
                 assertTrue(log.contains("engine OnnxRuntime"), log);
                 float[] served = readFloats(out);
                 assertEquals(djl.length, served.length, log);
-                double diff = ExportFixtures.maxAbsDiff(djl, served);
+                double diff = CompactFixtures.maxAbsDiff(djl, served);
                 LOG.info("DJL OnnxRuntime engine, 16 images: max |served - djl| {}", diff);
                 assertTrue(diff <= 1e-4, "max |served - djl| " + diff);
             }

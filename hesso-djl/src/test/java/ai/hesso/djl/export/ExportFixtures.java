@@ -4,24 +4,19 @@ import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
-import ai.hesso.fixtures.ParameterValues;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,40 +35,6 @@ public final class ExportFixtures {
             Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
 
     private ExportFixtures() {}
-
-    /**
-     * Initialises a block and overwrites every parameter with seeded values that keep deep models'
-     * outputs of order one and make the batch-norm statistics matter (as the compaction tests do).
-     *
-     * @param block the block
-     * @param manager its manager
-     * @param input the input shape
-     * @param seed the seed
-     * @param <B> the block class
-     * @return the block
-     */
-    public static <B extends Block> B init(B block, NDManager manager, Shape input, long seed) {
-        block.initialize(manager, DataType.FLOAT32, input);
-        Random random = new Random(seed);
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            NDArray arr = p.getValue().getArray();
-            float[] data = new float[Math.toIntExact(arr.size())];
-            String key = p.getKey();
-            Shape shape = arr.getShape();
-            double std = shape.dimension() >= 2 ? 1 / Math.sqrt(shape.size() / shape.get(0)) : 0.2;
-            for (int i = 0; i < data.length; i++) {
-                if (key.endsWith("runningVar")) {
-                    data[i] = 0.5f + random.nextFloat();
-                } else if (key.endsWith("gamma")) {
-                    data[i] = (float) (1 + 0.2 * random.nextGaussian());
-                } else {
-                    data[i] = (float) (std * random.nextGaussian());
-                }
-            }
-            ParameterValues.set(arr, data);
-        }
-        return block;
-    }
 
     /**
      * Every other channel (1, 3, 5, ...) of every prunable group with at least two channels.
@@ -131,38 +92,6 @@ public final class ExportFixtures {
     }
 
     /**
-     * The largest absolute difference of two outputs of the same size.
-     *
-     * @param a one output
-     * @param b the other
-     * @return max |a - b|
-     */
-    public static double maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError("output sizes differ: " + a.length + " vs " + b.length);
-        }
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d;
-    }
-
-    /**
-     * The largest absolute value.
-     *
-     * @param a values
-     * @return max |a|
-     */
-    public static double maxAbs(float[] a) {
-        double m = 0;
-        for (float v : a) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    /**
      * The first {@code count} Fashion-MNIST test images as {@code (count, 1, 28, 28)} values in [0,
      * 1].
      *
@@ -190,19 +119,6 @@ public final class ExportFixtures {
     }
 
     /**
-     * DJL's CIFAR-style ResNet-20 (basic units) for 16 x 16 images, 5 classes.
-     *
-     * @return the model
-     */
-    public static Block resnet20() {
-        return ResNetV1.builder()
-                .setNumLayers(20)
-                .setOutSize(5)
-                .setImageShape(new Shape(3, 16, 16))
-                .build();
-    }
-
-    /**
      * DJL's bottleneck residual units ({@code ResNetV1.residualUnit}: 1x1, 3x3, 1x1 convolutions
      * with batch norms, a 1x1-conv shortcut where the width or stride changes, {@code relu(a + b)})
      * in a small network: {@code Conv(8) BN relu}, a unit of 16 with a conv shortcut, one with an
@@ -221,28 +137,6 @@ public final class ExportFixtures {
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(4).build());
-    }
-
-    /**
-     * {@code Conv(6) BN relu, depthwise Conv3x3(groups 6) BN relu, Conv1x1(5) relu, dropout, global
-     * average pool, flatten, Linear(3)}.
-     *
-     * @return the model
-     */
-    public static SequentialBlock depthwise() {
-        return new SequentialBlock()
-                .add(conv2d(6, 3, 1))
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(conv2d(6, 3, 6))
-                .add(BatchNorm.builder().optEpsilon(1e-3f).build())
-                .add(Activation.reluBlock())
-                .add(conv2d(5, 1, 1))
-                .add(Activation.reluBlock())
-                .add(Dropout.builder().optRate(0.3f).build())
-                .add(Pool.globalAvgPool2dBlock())
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(3).build());
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.hesso.djl.compact.CompactFixtures;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
 import ai.hesso.djl.discovery.DiscoveryReport;
@@ -59,9 +60,9 @@ class OnnxExportIT {
                         DiscoveryModels::encoder,
                         DiscoveryModels.SEQUENCE_INPUT),
                 model("residual", () -> TinyModels.residualBlock(5), new Shape(2, 5, 6, 6)),
-                model("depthwise", ExportFixtures::depthwise, image),
+                model("depthwise", CompactFixtures::depthwise, image),
                 model("conv1d-avgpool", ExportFixtures::conv1d, new Shape(2, 3, 10)),
-                model("resnet20-basic", ExportFixtures::resnet20, new Shape(2, 3, 16, 16)),
+                model("resnet20-basic", CompactFixtures::resnet20, new Shape(2, 3, 16, 16)),
                 model("resnet-bottleneck", ExportFixtures::bottleneck, new Shape(2, 3, 12, 12)),
                 model("fashion-cnn", () -> TinyModels.smallCnn(10), new Shape(2, 1, 28, 28)));
     }
@@ -76,7 +77,7 @@ class OnnxExportIT {
             String name, Supplier<Block> factory, Shape input) throws Exception {
         assertEquals("PyTorch", Engine.getInstance().getEngineName());
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block block = ExportFixtures.init(factory.get(), manager, input, 7);
+            Block block = CompactFixtures.init(factory.get(), manager, input, 7);
             DiscoveryReport report = GroupDiscovery.builder().build().discover(block, input);
             Map<String, int[]> removed = ExportFixtures.everyOtherChannel(report);
             try (CompactModel compact = Compaction.compact(block, report, removed, input)) {
@@ -99,8 +100,8 @@ class OnnxExportIT {
                             float[] x = ExportFixtures.gaussian(shape, 31L * batch);
                             float[] djl = ExportFixtures.forward(small, manager, x, shape);
                             float[] onnx = ort.run(x, shape);
-                            worst = Math.max(worst, ExportFixtures.maxAbsDiff(djl, onnx));
-                            scale = Math.max(scale, ExportFixtures.maxAbs(djl));
+                            worst = Math.max(worst, CompactFixtures.maxAbsDiff(djl, onnx));
+                            scale = Math.max(scale, CompactFixtures.maxAbs(djl));
                         }
                     }
                 }
@@ -127,7 +128,7 @@ class OnnxExportIT {
         Shape input = new Shape(2, 1, 28, 28);
         float[] images = ExportFixtures.fashionImages(256);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block block = ExportFixtures.init(TinyModels.smallCnn(10), manager, input, 3);
+            Block block = CompactFixtures.init(TinyModels.smallCnn(10), manager, input, 3);
             DiscoveryReport report = GroupDiscovery.builder().build().discover(block, input);
             try (CompactModel compact =
                     Compaction.compact(
@@ -142,7 +143,7 @@ class OnnxExportIT {
                                 ExportFixtures.forward(
                                         compact.model().getBlock(), manager, x, shape);
                         float[] onnx = ort.run(x, shape);
-                        double diff = ExportFixtures.maxAbsDiff(djl, onnx);
+                        double diff = CompactFixtures.maxAbsDiff(djl, onnx);
                         LOG.info("fashion batch {}: max |onnx - djl| {}", batch, diff);
                         assertEquals(batch * 10, onnx.length);
                         assertTrue(diff <= TOLERANCE, "batch " + batch + ": " + diff);

@@ -16,6 +16,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import ai.hesso.djl.compact.CompactFixtures;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
 import ai.hesso.djl.layers.CostContext;
@@ -59,7 +60,7 @@ class OnnxExportRefusalIT {
     @Test
     void aLambdaThatMatchesNoKnownFunctionIsRefusedWithWhatWasTried() throws IOException {
         Shape input = DiscoveryModels.IMAGE_INPUT;
-        Block block = ExportFixtures.init(DiscoveryModels.channelMixing(), manager, input, 1);
+        Block block = CompactFixtures.init(DiscoveryModels.channelMixing(), manager, input, 1);
         Path file = dir.resolve("mixing.onnx");
         OnnxExportException e =
                 assertThrows(OnnxExportException.class, () -> OnnxExport.write(block, input, file));
@@ -159,7 +160,7 @@ class OnnxExportRefusalIT {
 
     @Test
     void aPathThatCannotBeWrittenIsNamedAndAnExistingFileIsKept() throws IOException {
-        Block block = ExportFixtures.init(DiscoveryModels.mlp(), manager, MLP, 1);
+        Block block = CompactFixtures.init(DiscoveryModels.mlp(), manager, MLP, 1);
         Path missing = dir.resolve("no-such-dir").resolve("m.onnx");
         IOException e =
                 assertThrows(IOException.class, () -> OnnxExport.write(block, MLP, missing));
@@ -168,7 +169,7 @@ class OnnxExportRefusalIT {
         Path existing = dir.resolve("kept.onnx");
         Files.writeString(existing, "old", StandardCharsets.UTF_8);
         Block mixing =
-                ExportFixtures.init(
+                CompactFixtures.init(
                         DiscoveryModels.channelMixing(), manager, DiscoveryModels.IMAGE_INPUT, 1);
         assertThrows(
                 OnnxExportException.class,
