@@ -11,11 +11,6 @@ import ai.djl.nn.BlockList;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv1d;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv3d;
-import ai.djl.nn.convolutional.Convolution;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.GhostBatchNorm;
 import ai.djl.util.Pair;
@@ -27,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -38,10 +34,11 @@ import java.util.function.Function;
  * float rounding) and trains differently (it has no batch statistics).
  *
  * <p>"Directly follows" means the next child of the same {@link SequentialBlock}, normalising the
- * layer's channel axis (axis 1 after a convolution, the last axis after a linear layer); a norm
- * anywhere else (after an addition, inside a transformer encoder) is kept. Sequential and parallel
- * blocks are rebuilt around the folded pairs (their child names, and so the parameter paths below
- * them, are DJL's for the new children); every other block is rebuilt by its {@link
+ * layer's channel axis (axis 1 after a convolution, the last axis after a linear layer: which layer
+ * can absorb a norm over which axis its {@link ai.hesso.djl.layers.LayerSupport#withBiasForFolding}
+ * says); a norm anywhere else (after an addition, inside a transformer encoder) is kept. Sequential
+ * and parallel blocks are rebuilt around the folded pairs (their child names, and so the parameter
+ * paths below them, are DJL's for the new children); every other block is rebuilt by its {@link
  * ai.hesso.djl.layers.LayerSupport} at its configured widths and its values copied.
  *
  * <p>Compare Torch's {@code fuse_conv_bn_eval}, which does the same for one pair.
@@ -112,11 +109,11 @@ public final class BatchNormFolding {
      * @param inputShape its input shape
      * @return the number of foldable pairs
      */
-    static int countFoldable(Block block, Shape inputShape) {
-        return count(block, new Shape[] {inputShape});
+    static int countFoldable(Block block, Shape inputShape, LayerRegistry registry) {
+        return count(block, new Shape[] {inputShape}, registry);
     }
 
-    private static int count(Block block, Shape[] in) {
+    private static int count(Block block, Shape[] in, LayerRegistry registry) {
         int n = 0;
         if (block.getClass() == SequentialBlock.class) {
             SequentialBlock seq = (SequentialBlock) block;
@@ -127,17 +124,17 @@ public final class BatchNormFolding {
                 Shape[] next = child.getOutputShapes(current);
                 if (i + 1 < children.size()
                         && !seq.isReturnIntermediate()
-                        && foldable(child, children.get(i + 1), next[0])) {
+                        && foldTarget(registry, child, children.get(i + 1), next[0]).isPresent()) {
                     n++;
                     i++;
                 } else {
-                    n += count(child, current);
+                    n += count(child, current, registry);
                 }
                 current = next;
             }
         } else if (block.getClass() == ParallelBlock.class) {
             for (Block child : block.getChildren().values()) {
-                n += count(child, in);
+                n += count(child, in, registry);
             }
         }
         return n;
@@ -155,10 +152,12 @@ public final class BatchNormFolding {
                 Block child = children.get(i);
                 names.add(seq.getChildren().get(i).getKey());
                 Shape[] next = child.getOutputShapes(current);
-                if (i + 1 < children.size()
-                        && !seq.isReturnIntermediate()
-                        && foldable(child, children.get(i + 1), next[0])) {
-                    Block layer = withBias(child);
+                Optional<Block> target =
+                        i + 1 < children.size() && !seq.isReturnIntermediate()
+                                ? foldTarget(registry, child, children.get(i + 1), next[0])
+                                : Optional.empty();
+                if (target.isPresent()) {
+                    Block layer = target.get();
                     folds.add(new Fold(child, (BatchNorm) children.get(i + 1), layer));
                     out.add(layer);
                     i++;
@@ -198,49 +197,23 @@ public final class BatchNormFolding {
         return block;
     }
 
-    private static boolean foldable(Block layer, Block next, Shape layerOut) {
+    /**
+     * The copy with a bias of a layer that the norm after it folds into, or empty: only batch norms
+     * (in inference they are an affine map per channel of the running statistics) after a layer
+     * whose support can absorb them over the norm's axis.
+     */
+    private static Optional<Block> foldTarget(
+            LayerRegistry registry, Block layer, Block next, Shape layerOut) {
         Class<?> n = next.getClass();
         if (n != BatchNorm.class && n != GhostBatchNorm.class) {
-            return false;
+            return Optional.empty();
         }
         int rank = layerOut.dimension();
         Object axisField = read(next, BatchNorm.class, "axis");
         if (!(axisField instanceof Integer a)) {
-            return false;
+            return Optional.empty();
         }
-        int axis = a < 0 ? a + rank : a;
-        Class<?> l = layer.getClass();
-        if (l == Conv1d.class || l == Conv2d.class || l == Conv3d.class) {
-            return axis == 1;
-        }
-        return l == Linear.class && axis == rank - 1;
-    }
-
-    /** The same layer, always with a bias: the folded norm's shift goes there. */
-    private static Block withBias(Block layer) {
-        if (layer instanceof Linear linear) {
-            long units = linear.getParameters().get("weight").getArray().getShape().get(0);
-            return Linear.builder().setUnits(units).optBias(true).build();
-        }
-        Convolution c = (Convolution) layer;
-        if (layer.getClass() == Conv1d.class) {
-            return convSettings(Conv1d.builder(), c).build();
-        } else if (layer.getClass() == Conv2d.class) {
-            return convSettings(Conv2d.builder(), c).build();
-        }
-        return convSettings(Conv3d.builder(), c).build();
-    }
-
-    private static <B extends Convolution.ConvolutionBuilder<?>> B convSettings(
-            B b, Convolution c) {
-        b.setKernelShape(c.getKernelShape());
-        b.optStride(c.getStride());
-        b.optPadding(c.getPadding());
-        b.optDilation(c.getDilation());
-        b.setFilters(c.getFilters());
-        b.optGroups(c.getGroups());
-        b.optBias(true);
-        return b;
+        return registry.withBiasForFolding(layer, a < 0 ? a + rank : a, rank);
     }
 
     private void copyValues() {

@@ -171,7 +171,7 @@ public final class OnnxExport {
                                 .getManager()
                                 .newSubManager()) {
             Block source = block;
-            if (foldBatchNorm && BatchNormFolding.countFoldable(block, inputShape) > 0) {
+            if (foldBatchNorm && BatchNormFolding.countFoldable(block, inputShape, registry) > 0) {
                 try {
                     source = BatchNormFolding.fold(block, manager, inputShape, registry);
                 } catch (CompactionException e) {

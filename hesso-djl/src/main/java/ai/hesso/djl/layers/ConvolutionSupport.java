@@ -1,6 +1,7 @@
 package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
@@ -169,6 +170,25 @@ final class ConvolutionSupport<C extends Convolution> implements LayerSupport<C>
             built = copySettings(Conv3d.builder(), old, filters, groups).build();
         }
         return type.cast(built);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<Block> withBiasForFolding(C block, int normAxis, int rank) {
+        if (normAxis != 1) {
+            return Optional.empty();
+        }
+        int filters = block.getFilters();
+        int groups = block.getGroups();
+        Convolution built;
+        if (type == Conv1d.class) {
+            built = copySettings(Conv1d.builder(), block, filters, groups).optBias(true).build();
+        } else if (type == Conv2d.class) {
+            built = copySettings(Conv2d.builder(), block, filters, groups).optBias(true).build();
+        } else {
+            built = copySettings(Conv3d.builder(), block, filters, groups).optBias(true).build();
+        }
+        return Optional.of(built);
     }
 
     /** Gives a builder the old convolution's settings with new filters and groups. */

@@ -273,6 +273,24 @@ public final class LayerRegistry {
         return s.export(s.blockType().cast(block), path, in, ctx);
     }
 
+    /**
+     * Asks a block's support for a copy with a bias that a following norm over {@code normAxis} can
+     * be folded into ({@link LayerSupport#withBiasForFolding}).
+     *
+     * @param block the initialized layer
+     * @param normAxis the axis the norm normalizes, non-negative
+     * @param rank the rank of the layer's output
+     * @return the copy, or empty when no support knows the block or it cannot absorb the norm
+     */
+    public Optional<Block> withBiasForFolding(Block block, int normAxis, int rank) {
+        return find(block).flatMap(s -> foldTarget(s, block, normAxis, rank));
+    }
+
+    private static <B extends Block> Optional<Block> foldTarget(
+            LayerSupport<B> s, Block block, int normAxis, int rank) {
+        return s.withBiasForFolding(s.blockType().cast(block), normAxis, rank);
+    }
+
     /** Collects supports; the user's replace built-in ones for the same class. */
     public static final class Builder {
 

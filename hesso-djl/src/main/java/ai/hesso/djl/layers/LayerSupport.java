@@ -173,6 +173,22 @@ public interface LayerSupport<B extends Block> {
     Block rebuild(B block, String path, RebuildContext ctx);
 
     /**
+     * Returns a new, uninitialized copy of this layer that always has a bias, when a normalization
+     * over the layer's output channels can be folded into it for inference: a convolution's axis 1,
+     * a linear layer's last axis. {@code BatchNormFolding} then writes the norm's scale into the
+     * copy's weight and its shift into the bias. Empty, the default, for a layer that cannot absorb
+     * a norm over that axis.
+     *
+     * @param block the initialized layer
+     * @param normAxis the axis the following norm normalizes, non-negative
+     * @param rank the rank of the layer's output
+     * @return the copy with a bias, or empty
+     */
+    default Optional<Block> withBiasForFolding(B block, int normAxis, int rank) {
+        return Optional.empty();
+    }
+
+    /**
      * Writes the block into an ONNX graph (inference: running statistics, no dropout) and returns
      * its output values. A layer adds its nodes with {@link ExportContext#node} and its weights
      * with {@link ExportContext#parameter}; a container exports its children with {@link

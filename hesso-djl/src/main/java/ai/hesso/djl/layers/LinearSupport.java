@@ -2,6 +2,7 @@ package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
@@ -75,6 +76,16 @@ final class LinearSupport implements LayerSupport<Linear> {
                 .setUnits(ctx.width(block, path).width())
                 .optBias(block.getDirectParameters().contains("bias"))
                 .build();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<Block> withBiasForFolding(Linear block, int normAxis, int rank) {
+        if (normAxis != rank - 1) {
+            return Optional.empty();
+        }
+        long units = block.getParameters().get("weight").getArray().getShape().get(0);
+        return Optional.of(Linear.builder().setUnits(units).optBias(true).build());
     }
 
     /**

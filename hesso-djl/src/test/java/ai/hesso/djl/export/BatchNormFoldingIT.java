@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import ai.hesso.djl.compact.CompactFixtures;
+import ai.hesso.djl.layers.LayerRegistry;
 import ai.hesso.fixtures.DiscoveryModels;
 import ai.hesso.fixtures.TinyModels;
 import ai.onnx.proto.OnnxMl;
@@ -73,9 +74,15 @@ class BatchNormFoldingIT {
                 NDManager foldedArrays = manager.newSubManager()) {
             Block block = CompactFixtures.init(factory.get(), manager, input, 5);
             Map<String, float[]> before = snapshot(block);
-            assertEquals(folds, BatchNormFolding.countFoldable(block, input), name);
+            assertEquals(
+                    folds,
+                    BatchNormFolding.countFoldable(block, input, LayerRegistry.defaults()),
+                    name);
             Block folded = BatchNormFolding.fold(block, foldedArrays, input);
-            assertEquals(0, BatchNormFolding.countFoldable(folded, input), name);
+            assertEquals(
+                    0,
+                    BatchNormFolding.countFoldable(folded, input, LayerRegistry.defaults()),
+                    name);
             assertEquals(keptNorms, countNorms(folded), name);
             for (int batch : new int[] {1, 7}) {
                 Shape shape = OnnxExportIT.withBatch(input, batch);
