@@ -64,6 +64,19 @@ final class AttentionSupport implements LayerSupport<ScaledDotProductAttentionBl
             return ctx.unsupported(
                     attention, path, inputs, "expects 1 to 4 inputs, got " + n, true);
         }
+        Optional<AttentionHeads.Parts> parts = parts(attention);
+        if (parts.isEmpty()) {
+            return ctx.unsupported(attention, path, inputs, NO_HEAD_COUNT, true);
+        }
+        return AttentionHeads.trace(parts.get(), path, inputs, ctx);
+    }
+
+    private static final String NO_HEAD_COUNT =
+            "cannot read the head count (private field 'headCount') or it does not divide the"
+                    + " projection width";
+
+    /** The block's heads, when its head count can be read and divides the projection width. */
+    private static Optional<AttentionHeads.Parts> parts(ScaledDotProductAttentionBlock attention) {
         Optional<Object> heads =
                 Settings.find(attention, ScaledDotProductAttentionBlock.class, "headCount");
         long units = units(attention.getQueryProjection());
@@ -72,16 +85,9 @@ final class AttentionSupport implements LayerSupport<ScaledDotProductAttentionBl
                 || count < 1
                 || units < 1
                 || units % count != 0) {
-            return ctx.unsupported(
-                    attention,
-                    path,
-                    inputs,
-                    "cannot read the head count (private field 'headCount') or it does not divide"
-                            + " the projection width",
-                    true);
+            return Optional.empty();
         }
-        return AttentionHeads.trace(
-                parts(attention, count, Math.toIntExact(units / count)), path, inputs, ctx);
+        return Optional.of(parts(attention, count, Math.toIntExact(units / count)));
     }
 
     private static AttentionHeads.Parts parts(
@@ -175,21 +181,8 @@ final class AttentionSupport implements LayerSupport<ScaledDotProductAttentionBl
             String path,
             List<String> inputs,
             ExportContext ctx) {
-        Optional<Object> heads =
-                Settings.find(attention, ScaledDotProductAttentionBlock.class, "headCount");
-        long units = units(attention.getQueryProjection());
-        if (heads.isEmpty()
-                || !(heads.get() instanceof Integer count)
-                || count < 1
-                || units < 1
-                || units % count != 0) {
-            throw ctx.refuse(
-                    attention,
-                    path,
-                    "cannot read the head count (private field 'headCount') or it does not divide"
-                            + " the projection width");
-        }
-        return AttentionHeads.export(
-                parts(attention, count, Math.toIntExact(units / count)), path, inputs, ctx);
+        AttentionHeads.Parts parts =
+                parts(attention).orElseThrow(() -> ctx.refuse(attention, path, NO_HEAD_COUNT));
+        return AttentionHeads.export(parts, path, inputs, ctx);
     }
 }

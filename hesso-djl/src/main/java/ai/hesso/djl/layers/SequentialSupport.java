@@ -52,23 +52,26 @@ final class SequentialSupport implements LayerSupport<SequentialBlock> {
     /** Traces the children of a sequential block in order. */
     static List<Trace> traceChildren(
             Block block, String path, List<Trace> inputs, DiscoveryContext ctx) {
-        List<Trace> current = inputs;
-        for (Pair<String, Block> child : block.getChildren()) {
-            current =
-                    ctx.visit(
-                            child.getValue(),
-                            DiscoveryContext.paramPath(path, child.getKey()),
-                            current);
-        }
-        return current;
+        return inOrder(block, path, inputs, ctx::visit);
     }
 
     /** Counts the children of a sequential block in order. */
     static Shape[] costChildren(Block block, String path, Shape[] inputs, CostContext ctx) {
-        Shape[] current = inputs;
+        return inOrder(block, path, inputs, ctx::visit);
+    }
+
+    /** One child's visit by discovery, the cost walk or the export: its outputs from its inputs. */
+    @FunctionalInterface
+    interface ChildVisit<T> {
+        T visit(Block child, String childPath, T inputs);
+    }
+
+    /** Visits a block's children in order, the outputs of one the inputs of the next. */
+    static <T> T inOrder(Block block, String path, T inputs, ChildVisit<T> visit) {
+        T current = inputs;
         for (Pair<String, Block> child : block.getChildren()) {
             current =
-                    ctx.visit(
+                    visit.visit(
                             child.getValue(),
                             DiscoveryContext.paramPath(path, child.getKey()),
                             current);
@@ -97,14 +100,6 @@ final class SequentialSupport implements LayerSupport<SequentialBlock> {
     /** Exports the children of a sequential block in order. */
     static List<String> exportChildren(
             Block block, String path, List<String> inputs, ExportContext ctx) {
-        List<String> current = inputs;
-        for (Pair<String, Block> child : block.getChildren()) {
-            current =
-                    ctx.visit(
-                            child.getValue(),
-                            DiscoveryContext.paramPath(path, child.getKey()),
-                            current);
-        }
-        return current;
+        return inOrder(block, path, inputs, ctx::visit);
     }
 }
