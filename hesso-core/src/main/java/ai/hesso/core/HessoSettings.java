@@ -39,6 +39,7 @@ public final class HessoSettings {
     private final int groupDivisible;
     private final SaliencyMix saliency;
     private final CricSettings cric;
+    private final Allocation allocation;
 
     private HessoSettings(Builder builder, PruningSchedule schedule) {
         this.targetMacs = builder.targetMacs;
@@ -50,6 +51,7 @@ public final class HessoSettings {
         this.groupDivisible = builder.groupDivisible;
         this.saliency = builder.saliency;
         this.cric = builder.cric;
+        this.allocation = builder.allocation;
     }
 
     /**
@@ -110,6 +112,15 @@ public final class HessoSettings {
     }
 
     /**
+     * Returns how a period's quota is spread over the prunable groups.
+     *
+     * @return the allocation, {@link Allocation#GLOBAL} unless set
+     */
+    public Allocation allocation() {
+        return allocation;
+    }
+
+    /**
      * Returns the CRIC settings, when CRIC is on.
      *
      * @return the settings, or empty for plain HESSO
@@ -131,7 +142,8 @@ public final class HessoSettings {
     /**
      * Returns these settings as named values, for checkpoints: {@code target.groupSparsity} (and
      * {@code target.macs} when a compute budget is the target), {@code schedule.*} (without CRIC),
-     * {@code groupDivisible}, {@code saliency.<criterion>} and {@code cric.*} (with CRIC).
+     * {@code groupDivisible}, {@code allocation} (absent from checkpoints written before it
+     * existed: {@code GLOBAL}), {@code saliency.<criterion>} and {@code cric.*} (with CRIC).
      *
      * @return the fingerprint
      */
@@ -147,6 +159,7 @@ public final class HessoSettings {
             b.add("schedule.pruningPeriods", schedule.pruningPeriods());
         }
         b.add("groupDivisible", groupDivisible);
+        b.add("allocation", allocation.name());
         saliency.weights()
                 .forEach((criterion, weight) -> b.add("saliency." + criterion.key(), weight));
         if (cric != null) {
@@ -171,6 +184,8 @@ public final class HessoSettings {
                 + schedule
                 + ", groupDivisible="
                 + groupDivisible
+                + ", allocation="
+                + allocation
                 + ", saliency={"
                 + saliency
                 + "}, cric="
@@ -189,6 +204,7 @@ public final class HessoSettings {
         private int groupDivisible = 1;
         private SaliencyMix saliency = SaliencyMix.defaults();
         private CricSettings cric;
+        private Allocation allocation = Allocation.GLOBAL;
 
         private Builder() {}
 
@@ -306,6 +322,21 @@ public final class HessoSettings {
         }
 
         /**
+         * Sets how each period's quota is spread over the prunable groups: {@link
+         * Allocation#GLOBAL} (the default, the paper's selection over all groups) or {@link
+         * Allocation#PER_GROUP} (the same fraction from every group, the lowest scores within
+         * each). {@code PER_GROUP} works with a group sparsity target and HESSO's periods; a MAC
+         * budget and CRIC select over all groups and refuse it.
+         *
+         * @param allocation not null
+         * @return this builder
+         */
+        public Builder optAllocation(Allocation allocation) {
+            this.allocation = Objects.requireNonNull(allocation, "allocation");
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -322,6 +353,17 @@ public final class HessoSettings {
             if (groupDivisible < 1) {
                 throw new IllegalArgumentException(
                         "groupDivisible must be >= 1, got " + groupDivisible);
+            }
+            if (allocation == Allocation.PER_GROUP && (targetMacs != null || cric != null)) {
+                throw new IllegalArgumentException(
+                        "optAllocation(PER_GROUP) splits a channel count over the groups in"
+                                + " HESSO's periods; "
+                                + (targetMacs != null
+                                        ? "a MAC budget (optTargetMacs) chooses by cost over all"
+                                                + " groups"
+                                        : "CRIC's vote chooses over all groups")
+                                + ": use Allocation.GLOBAL with it, or a group sparsity target"
+                                + " without CRIC");
             }
             PruningSchedule schedule = null;
             if (cric == null) {

@@ -39,6 +39,8 @@ class SettingsFingerprintTest {
                         "4",
                         "groupDivisible",
                         "2",
+                        "allocation",
+                        "GLOBAL",
                         "saliency." + Criterion.TAYLOR_FIRST_ORDER.key(),
                         "1.0"),
                 settings.fingerprint().entries());
@@ -102,6 +104,47 @@ class SettingsFingerprintTest {
         assertEquals(List.of("added: saved off, now on"), saved.differences(changed, absentMeans));
         // without the documented meaning, a setting one side lacks is a difference
         assertEquals(1, saved.differences(atImplied).size());
+    }
+
+    @Test
+    void runsSavedBeforeTheAllocationExistedResumeWithTheGlobalOne() {
+        SettingsFingerprint global =
+                HessoSettings.builder().setPruningSteps(10).build().fingerprint();
+        TreeMap<String, String> older = new TreeMap<>(global.entries());
+        older.remove("allocation");
+        SettingsFingerprint saved = new SettingsFingerprint(older);
+        assertTrue(saved.differences(global).isEmpty());
+        SettingsFingerprint perGroup =
+                HessoSettings.builder()
+                        .setPruningSteps(10)
+                        .optAllocation(Allocation.PER_GROUP)
+                        .build()
+                        .fingerprint();
+        assertEquals(
+                List.of("allocation: saved GLOBAL, now PER_GROUP"), saved.differences(perGroup));
+    }
+
+    @Test
+    void perGroupAllocationRefusesAMacBudgetAndCric() {
+        IllegalArgumentException macs =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                HessoSettings.builder()
+                                        .optTargetMacs(0.3)
+                                        .setPruningSteps(10)
+                                        .optAllocation(Allocation.PER_GROUP)
+                                        .build());
+        assertTrue(macs.getMessage().contains("optTargetMacs"), macs.getMessage());
+        IllegalArgumentException cric =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                HessoSettings.builder()
+                                        .optCric(CricSettings.builder().setStartCricStep(3).build())
+                                        .optAllocation(Allocation.PER_GROUP)
+                                        .build());
+        assertTrue(cric.getMessage().contains("CRIC"), cric.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.hesso.core.identification;
 
+import ai.hesso.core.Allocation;
 import ai.hesso.core.ChannelState;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
@@ -11,9 +12,11 @@ import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.saliency.ChannelStatistics;
 import ai.hesso.core.selection.GroupDivisibleRounding;
+import ai.hesso.core.selection.GroupQuotas;
 import ai.hesso.core.selection.LowestScores;
 import ai.hesso.core.selection.MacBudgetSelection;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -317,8 +320,11 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * {@code groupDivisible} requires and adjusts the target by the difference.
      */
     void selectRedundant(double[] scores, int quota) {
+        IntPredicate important = c -> states.get(c) == ChannelState.IMPORTANT;
         int[] chosen =
-                LowestScores.select(scores, c -> states.get(c) == ChannelState.IMPORTANT, quota);
+                settings.allocation() == Allocation.PER_GROUP
+                        ? GroupQuotas.select(index, scores, important, lostPerGroup(), quota)
+                        : LowestScores.select(scores, important, quota);
         int[] kept =
                 GroupDivisibleRounding.apply(
                         index, chosen, states.prunedPerGroup(), settings.groupDivisible());
@@ -335,6 +341,20 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
                     initialTarget);
         }
         states.markRedundant(kept);
+    }
+
+    /** The channels each prunable group has lost so far: pruned or being projected. */
+    private int[] lostPerGroup() {
+        int[] lost = new int[index.prunableGroups().size()];
+        for (int g = 0; g < lost.length; g++) {
+            int offset = index.offset(g);
+            for (int c = offset; c < offset + index.prunableGroups().get(g).channels(); c++) {
+                if (states.get(c) != ChannelState.IMPORTANT) {
+                    lost[g]++;
+                }
+            }
+        }
+        return lost;
     }
 
     /**

@@ -47,6 +47,11 @@ final class PrintedSettings {
             nested(b, "schedule.", required(schedule, "schedule", pruning), "PruningSchedule");
         }
         b.add("groupDivisible", required(p.remove("groupDivisible"), "groupDivisible", pruning));
+        // printed from the version that added it on; older text does not name it (GLOBAL)
+        String allocation = p.remove("allocation");
+        if (allocation != null) {
+            b.add("allocation", allocation);
+        }
         String saliency = required(p.remove("saliency"), "saliency", pruning);
         if (!saliency.startsWith("{") || !saliency.endsWith("}")) {
             throw unreadable("saliency", pruning);
