@@ -177,7 +177,8 @@ public final class AccuracyBench {
             boolean hesso =
                     r.method().equals(Method.HESSO.label())
                             || r.method().equals(Method.HESSO_CRIC.label())
-                            || r.method().equals(Method.HESSO_MACS.label());
+                            || r.method().equals(Method.HESSO_MACS.label())
+                            || r.method().equals(Method.HESSO_PER_GROUP.label());
             out.add(hesso && d != null && d > 0 ? r.withStepTimeRatio(r.seconds() / d) : r);
         }
         return out;

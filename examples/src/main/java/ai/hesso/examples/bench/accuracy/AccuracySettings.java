@@ -241,6 +241,7 @@ public record AccuracySettings(
                     for (Method m :
                             List.of(
                                     Method.HESSO_MACS,
+                                    Method.HESSO_PER_GROUP,
                                     Method.ONESHOT_L2,
                                     Method.ITERATIVE_L2,
                                     Method.RANDOM,

@@ -21,6 +21,12 @@ public enum Method {
      */
     HESSO_MACS("hesso-macs"),
     /**
+     * HESSO-SGD at the same group sparsity with {@code Allocation.PER_GROUP}: every node group
+     * loses the same fraction, HESSO's saliency choosing inside each (Torch-Pruning's per-layer
+     * rule with HESSO's criterion and periods).
+     */
+    HESSO_PER_GROUP("hesso-per-group"),
+    /**
      * DJL's SGD; the lowest group-L2 channels removed in one shot where HESSO's periods end, then
      * fine-tuned with the removed rows kept zero (Torch-Pruning's default pipeline).
      */

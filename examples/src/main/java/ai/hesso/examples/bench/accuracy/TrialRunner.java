@@ -17,6 +17,7 @@ import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
+import ai.hesso.core.Allocation;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.cric.CricSettings;
@@ -169,7 +170,7 @@ public final class TrialRunner {
                     trained = train(trial, model, sgd(), null, g -> () -> {});
                     removed = Map.of();
                 }
-                case HESSO, HESSO_CRIC, HESSO_MACS -> {
+                case HESSO, HESSO_CRIC, HESSO_MACS, HESSO_PER_GROUP -> {
                     try (HessoOptimizer hesso = hesso(trial, block)) {
                         trained = train(trial, model, hesso, hesso, g -> () -> {});
                         removed = hesso.prunedChannels();
@@ -406,6 +407,9 @@ public final class TrialRunner {
             pruning.optTargetMacs(fraction);
         } else {
             pruning.optTargetGroupSparsity(trial.sparsity());
+        }
+        if (trial.method() == Method.HESSO_PER_GROUP) {
+            pruning.optAllocation(Allocation.PER_GROUP);
         }
         if (trial.method() == Method.HESSO_CRIC) {
             // CRIC replaces the periods: snapshot where HESSO's warm-up ends, three short cycles,

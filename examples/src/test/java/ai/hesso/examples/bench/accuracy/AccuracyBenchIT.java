@@ -50,6 +50,7 @@ class AccuracyBenchIT {
                     "hesso",
                     "hesso-cric",
                     "hesso-macs",
+                    "hesso-per-group",
                     "oneshot-l2",
                     "iterative-l2",
                     "random",
@@ -92,8 +93,8 @@ class AccuracyBenchIT {
                                 (trial, trained, report, removed, compact) ->
                                         seen.add(inspect(trial, trained, report, removed, compact)))
                         .run();
-        assertEquals(8, outcome.rows().size());
-        assertEquals(8L * 50, steps[0]);
+        assertEquals(9, outcome.rows().size());
+        assertEquals(9L * 50, steps[0]);
 
         // every pruned model: the zero channels in the arrays are exactly the method's removal;
         // the baselines and periodic HESSO hit K = floor(N * 0.7) exactly; CRIC's vote may give
@@ -132,7 +133,7 @@ class AccuracyBenchIT {
 
         JsonArray rows =
                 JsonParser.parseString(Files.readString(outcome.results())).getAsJsonArray();
-        assertEquals(8, rows.size());
+        assertEquals(9, rows.size());
         for (JsonElement e : rows) {
             JsonObject r = e.getAsJsonObject();
             String method = r.get("method").getAsString();
@@ -163,7 +164,8 @@ class AccuracyBenchIT {
             boolean hesso =
                     method.equals("hesso")
                             || method.equals("hesso-cric")
-                            || method.equals("hesso-macs");
+                            || method.equals("hesso-macs")
+                            || method.equals("hesso-per-group");
             assertEquals(hesso, r.has("stepTimeRatio"), method);
             if (!method.equals("dense")
                     && !method.equals("hesso-cric")
