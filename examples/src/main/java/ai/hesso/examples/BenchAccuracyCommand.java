@@ -63,8 +63,8 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
             paramLabel = "M",
             split = ",",
             description =
-                    "dense,hesso,hesso-cric,hesso-macs,hesso-per-group,oneshot-l2,iterative-l2,random,"
-                            + "scratch")
+                    "dense,hesso,hesso-cric,hesso-macs,hesso-per-group,oneshot-l2,iterative-l2,"
+                            + "iterative-l2-per-group,random,scratch")
     private List<String> methods;
 
     @Option(names = "--seeds", paramLabel = "N", split = ",", description = "e.g. 1,2,3")

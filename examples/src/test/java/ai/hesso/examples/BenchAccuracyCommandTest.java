@@ -41,9 +41,9 @@ class BenchAccuracyCommandTest {
         // 5000 / 128 -> 40 steps per epoch, 80 per method
         assertEquals(80, s.totalSteps());
         // per model: dense, hesso 0.5 and 0.7, cric 0.7, hesso-macs, hesso-per-group, oneshot,
-        // iterative, random, scratch
+        // iterative, iterative per group, random, scratch
         List<Trial> trials = s.trials();
-        assertEquals(20, trials.size());
+        assertEquals(22, trials.size());
         assertEquals(
                 List.of(
                         new Trial("fashion-cnn", Method.DENSE, 0, 1),
@@ -54,19 +54,20 @@ class BenchAccuracyCommandTest {
                         new Trial("fashion-cnn", Method.HESSO_PER_GROUP, 0.7, 1),
                         new Trial("fashion-cnn", Method.ONESHOT_L2, 0.7, 1),
                         new Trial("fashion-cnn", Method.ITERATIVE_L2, 0.7, 1),
+                        new Trial("fashion-cnn", Method.ITERATIVE_L2_PER_GROUP, 0.7, 1),
                         new Trial("fashion-cnn", Method.RANDOM, 0.7, 1),
                         new Trial("fashion-cnn", Method.SCRATCH, 0.7, 1)),
-                trials.subList(0, 10));
+                trials.subList(0, 11));
     }
 
     @Test
-    void fullRunsThreeSeedsAndTenTrialsPerModelAndSeed() {
+    void fullRunsThreeSeedsAndElevenTrialsPerModelAndSeed() {
         AccuracySettings s = parse();
         assertEquals(List.of(1, 2, 3), s.seeds());
         assertEquals(6 * 469, s.totalSteps());
-        // dense, hesso at 0.5 and 0.7, then at 0.7: cric, hesso-macs, hesso-per-group, three
+        // dense, hesso at 0.5 and 0.7, then at 0.7: cric, hesso-macs, hesso-per-group, four
         // baselines, scratch
-        assertEquals(2 * 3 * 10, s.trials().size());
+        assertEquals(2 * 3 * 11, s.trials().size());
     }
 
     @Test
@@ -106,8 +107,8 @@ class BenchAccuracyCommandTest {
                 "--models|vgg19|hesso bench accuracy: unknown model 'vgg19'; valid: [fashion-cnn,"
                         + " resnet8]",
                 "--methods|magic|hesso bench accuracy: unknown method 'magic'; valid: dense, hesso,"
-                        + " hesso-cric, hesso-macs, hesso-per-group, oneshot-l2, iterative-l2, random,"
-                        + " scratch",
+                        + " hesso-cric, hesso-macs, hesso-per-group, oneshot-l2, iterative-l2,"
+                        + " iterative-l2-per-group, random, scratch",
                 "--methods|dense,hesso-macs|hesso bench accuracy: --methods: hesso-macs needs hesso"
                         + " (its MAC budget is what HESSO reached)",
                 "--baseline-sparsities|0.9|hesso bench accuracy: --baseline-sparsities: 0.9 is not"

@@ -244,6 +244,7 @@ public record AccuracySettings(
                                     Method.HESSO_PER_GROUP,
                                     Method.ONESHOT_L2,
                                     Method.ITERATIVE_L2,
+                                    Method.ITERATIVE_L2_PER_GROUP,
                                     Method.RANDOM,
                                     Method.SCRATCH)) {
                         add(out, model, m, List.of(s), seed);

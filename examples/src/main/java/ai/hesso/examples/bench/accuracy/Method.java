@@ -33,6 +33,11 @@ public enum Method {
     ONESHOT_L2("oneshot-l2"),
     /** As {@link #ONESHOT_L2}, but in five removals over HESSO's pruning window. */
     ITERATIVE_L2("iterative-l2"),
+    /**
+     * As {@link #ITERATIVE_L2}, ranking within each node group: every group loses the same fraction
+     * (Torch-Pruning's default, {@code global_pruning=False}).
+     */
+    ITERATIVE_L2_PER_GROUP("iterative-l2-per-group"),
     /** As {@link #ONESHOT_L2}, with channels chosen uniformly at random (seeded). */
     RANDOM("random"),
     /** The compact architecture HESSO found at the same sparsity, re-initialized, DJL's SGD. */

@@ -446,6 +446,9 @@ public final class TrialRunner {
             case ONESHOT_L2 -> b.setSchedule(IterativeSchedule.oneShot(end, target));
             case ITERATIVE_L2 ->
                     b.setSchedule(new IterativeSchedule(start, end, settings.iterations(), target));
+            case ITERATIVE_L2_PER_GROUP ->
+                    b.setSchedule(new IterativeSchedule(start, end, settings.iterations(), target))
+                            .optPerGroup(true);
             case RANDOM ->
                     b.setSchedule(IterativeSchedule.oneShot(end, target))
                             .optImportance(new RandomImportance(trial.seed()));

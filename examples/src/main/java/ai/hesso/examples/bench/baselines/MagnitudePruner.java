@@ -41,6 +41,7 @@ public final class MagnitudePruner implements AutoCloseable {
     private final List<NodeGroup> groups;
     private final IterativeSchedule schedule;
     private final ChannelImportance importance;
+    private final boolean perGroup;
     private RemovalMasks masks;
     private int step;
 
@@ -49,6 +50,7 @@ public final class MagnitudePruner implements AutoCloseable {
         this.groups = List.copyOf(builder.groups);
         this.schedule = builder.schedule;
         this.importance = builder.importance;
+        this.perGroup = builder.perGroup;
         this.masks = RemovalMasks.of(block, groups, Map.of());
     }
 
@@ -78,7 +80,10 @@ public final class MagnitudePruner implements AutoCloseable {
             for (NodeGroup g : groups) {
                 scores.put(g.name(), importance.scores(g, tensors));
             }
-            Map<String, int[]> next = GlobalRanking.extend(scores, masks.removed(), count);
+            Map<String, int[]> next =
+                    perGroup
+                            ? PerGroupRanking.extend(groups, scores, masks.removed(), count)
+                            : GlobalRanking.extend(scores, masks.removed(), count);
             RemovalMasks grown = RemovalMasks.of(block, groups, next);
             masks.close();
             masks = grown;
@@ -124,6 +129,7 @@ public final class MagnitudePruner implements AutoCloseable {
         private List<NodeGroup> groups;
         private IterativeSchedule schedule;
         private ChannelImportance importance = new GroupMagnitudeImportance();
+        private boolean perGroup;
 
         private Builder() {}
 
@@ -169,6 +175,18 @@ public final class MagnitudePruner implements AutoCloseable {
          */
         public Builder optImportance(ChannelImportance importance) {
             this.importance = Objects.requireNonNull(importance, "importance");
+            return this;
+        }
+
+        /**
+         * Ranks within each group instead of across all groups: every group loses the same fraction
+         * ({@link PerGroupRanking}, Torch-Pruning's {@code global_pruning=False}).
+         *
+         * @param perGroup true for per-group ranking; default false (global, {@link GlobalRanking})
+         * @return this builder
+         */
+        public Builder optPerGroup(boolean perGroup) {
+            this.perGroup = perGroup;
             return this;
         }
 

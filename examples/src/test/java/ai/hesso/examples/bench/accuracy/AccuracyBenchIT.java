@@ -53,6 +53,7 @@ class AccuracyBenchIT {
                     "hesso-per-group",
                     "oneshot-l2",
                     "iterative-l2",
+                    "iterative-l2-per-group",
                     "random",
                     "scratch");
 
@@ -93,8 +94,8 @@ class AccuracyBenchIT {
                                 (trial, trained, report, removed, compact) ->
                                         seen.add(inspect(trial, trained, report, removed, compact)))
                         .run();
-        assertEquals(9, outcome.rows().size());
-        assertEquals(9L * 50, steps[0]);
+        assertEquals(10, outcome.rows().size());
+        assertEquals(10L * 50, steps[0]);
 
         // every pruned model: the zero channels in the arrays are exactly the method's removal;
         // the baselines and periodic HESSO hit K = floor(N * 0.7) exactly; CRIC's vote may give
@@ -133,7 +134,7 @@ class AccuracyBenchIT {
 
         JsonArray rows =
                 JsonParser.parseString(Files.readString(outcome.results())).getAsJsonArray();
-        assertEquals(9, rows.size());
+        assertEquals(10, rows.size());
         for (JsonElement e : rows) {
             JsonObject r = e.getAsJsonObject();
             String method = r.get("method").getAsString();
