@@ -41,6 +41,30 @@ public final class GlobalRanking {
     }
 
     /**
+     * Checks that a removal can grow to {@code total} channels: not below what is removed already,
+     * and leaving every group a channel.
+     *
+     * @throws IllegalArgumentException naming the counts
+     */
+    static void requireRemovable(int total, int already, int channels, int groups) {
+        int most = channels - groups;
+        if (total < already || total > most) {
+            throw new IllegalArgumentException(
+                    "cannot remove "
+                            + total
+                            + " channels in all: "
+                            + already
+                            + " are already removed and at most "
+                            + most
+                            + " of "
+                            + channels
+                            + " can go without emptying one of the "
+                            + groups
+                            + " groups");
+        }
+    }
+
+    /**
      * Extends a removal to {@code total} channels: keeps every already removed channel and adds the
      * lowest-scoring others, globally.
      *
@@ -88,21 +112,7 @@ public final class GlobalRanking {
                 already++;
             }
         }
-        int most = all - scores.size();
-        if (total < already || total > most) {
-            throw new IllegalArgumentException(
-                    "cannot remove "
-                            + total
-                            + " channels in all: "
-                            + already
-                            + " are already removed and at most "
-                            + most
-                            + " of "
-                            + all
-                            + " can go without emptying one of the "
-                            + scores.size()
-                            + " groups");
-        }
+        requireRemovable(total, already, all, scores.size());
         List<Candidate> candidates = new ArrayList<>();
         Map<String, Integer> left = new LinkedHashMap<>();
         int g = 0;

@@ -52,19 +52,7 @@ public final class PerGroupRanking {
                 already++;
             }
         }
-        int most = index.size() - groups.size();
-        if (total < already || total > most) {
-            throw new IllegalArgumentException(
-                    "cannot remove "
-                            + total
-                            + " channels in all: "
-                            + already
-                            + " are already removed and at most "
-                            + most
-                            + " can go without emptying one of the "
-                            + groups.size()
-                            + " groups");
-        }
+        GlobalRanking.requireRemovable(total, already, index.size(), groups.size());
         int[] chosen = GroupQuotas.select(index, all, c -> !gone[c], before, total - already);
         for (int c : chosen) {
             gone[c] = true;
