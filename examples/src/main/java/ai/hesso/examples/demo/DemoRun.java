@@ -33,6 +33,7 @@ import ai.hesso.examples.models.BuiltinModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -151,8 +152,9 @@ public final class DemoRun {
                         new ChannelIndex(optimizer.nodeGroups(), 1));
         int[] kept = costs.fullWidths();
         List<NodeGroup> groups = costs.index().prunableGroups();
+        Map<String, int[]> pruned = optimizer.prunedChannels();
         for (int g = 0; g < kept.length; g++) {
-            kept[g] -= optimizer.prunedChannels().get(groups.get(g).name()).length;
+            kept[g] -= pruned.get(groups.get(g).name()).length;
         }
         long after = costs.cost(kept);
         return String.format(

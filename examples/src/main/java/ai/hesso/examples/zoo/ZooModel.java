@@ -54,11 +54,9 @@ public record ZooModel(
      * Returns the input shape for a batch size.
      *
      * @param batchSize the batch size, at least 1
-     * @return {@code (batchSize, sampleShape...)}, an image batch labelled {@code NCHW} (DJL's
-     *     detection models read the layout from the shape)
+     * @return {@code (batchSize, sampleShape...)}
      */
     public Shape inputShape(int batchSize) {
-        Shape batch = new Shape(batchSize).addAll(sampleShape);
-        return sampleShape.dimension() == 3 ? new Shape(batch.getShape(), "NCHW") : batch;
+        return new Shape(batchSize).addAll(sampleShape);
     }
 }

@@ -90,13 +90,26 @@ final class BatchNormSupport implements LayerSupport<BatchNorm> {
     /** {@inheritDoc} */
     @Override
     public BatchNorm rebuild(BatchNorm block, String path, RebuildContext ctx) {
-        return BatchNorm.builder()
-                .optAxis(ctx.setting(block, BatchNorm.class, "axis", Integer.class, path))
-                .optEpsilon(ctx.setting(block, BatchNorm.class, "epsilon", Float.class, path))
-                .optMomentum(ctx.setting(block, BatchNorm.class, "momentum", Float.class, path))
-                .optCenter(ctx.setting(block, BatchNorm.class, "center", Boolean.class, path))
-                .optScale(ctx.setting(block, BatchNorm.class, "scale", Boolean.class, path))
-                .build();
+        return rebuilt(BatchNorm.builder(), block, path, ctx);
+    }
+
+    /** Names the type of DJL's {@code BatchNorm.builder()} ({@code BaseBuilder<?>}). */
+    private static <T extends BatchNorm.BaseBuilder<T>> BatchNorm rebuilt(
+            BatchNorm.BaseBuilder<T> builder, BatchNorm old, String path, RebuildContext ctx) {
+        return copySettings(builder.self(), old, path, ctx).build();
+    }
+
+    /**
+     * Gives a batch norm builder (a plain or a ghost one) the old norm's axis, epsilon, momentum,
+     * center and scale.
+     */
+    static <T extends BatchNorm.BaseBuilder<T>> T copySettings(
+            T builder, BatchNorm old, String path, RebuildContext ctx) {
+        return builder.optAxis(ctx.setting(old, BatchNorm.class, "axis", Integer.class, path))
+                .optEpsilon(ctx.setting(old, BatchNorm.class, "epsilon", Float.class, path))
+                .optMomentum(ctx.setting(old, BatchNorm.class, "momentum", Float.class, path))
+                .optCenter(ctx.setting(old, BatchNorm.class, "center", Boolean.class, path))
+                .optScale(ctx.setting(old, BatchNorm.class, "scale", Boolean.class, path));
     }
 
     /**

@@ -1,7 +1,6 @@
 package ai.hesso.djl.layers;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.GhostBatchNorm;
 import ai.hesso.djl.discovery.DiscoveryContext;
 import ai.hesso.djl.discovery.Trace;
@@ -43,20 +42,16 @@ final class GhostBatchNormSupport implements LayerSupport<GhostBatchNorm> {
     /** {@inheritDoc} */
     @Override
     public GhostBatchNorm rebuild(GhostBatchNorm block, String path, RebuildContext ctx) {
-        return GhostBatchNorm.builder()
-                .optVirtualBatchSize(
-                        ctx.setting(
-                                block,
-                                GhostBatchNorm.class,
-                                "virtualBatchSize",
-                                Integer.class,
-                                path))
-                .optAxis(ctx.setting(block, BatchNorm.class, "axis", Integer.class, path))
-                .optEpsilon(ctx.setting(block, BatchNorm.class, "epsilon", Float.class, path))
-                .optMomentum(ctx.setting(block, BatchNorm.class, "momentum", Float.class, path))
-                .optCenter(ctx.setting(block, BatchNorm.class, "center", Boolean.class, path))
-                .optScale(ctx.setting(block, BatchNorm.class, "scale", Boolean.class, path))
-                .build();
+        GhostBatchNorm.Builder builder =
+                GhostBatchNorm.builder()
+                        .optVirtualBatchSize(
+                                ctx.setting(
+                                        block,
+                                        GhostBatchNorm.class,
+                                        "virtualBatchSize",
+                                        Integer.class,
+                                        path));
+        return BatchNormSupport.copySettings(builder, block, path, ctx).build();
     }
 
     /**
