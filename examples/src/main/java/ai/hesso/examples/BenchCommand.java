@@ -5,9 +5,11 @@ import ai.hesso.core.Phase;
 import ai.hesso.core.variant.Variant;
 import ai.hesso.djl.StepTimings;
 import ai.hesso.examples.bench.BenchSettings;
+import ai.hesso.examples.bench.RatioSpread;
 import ai.hesso.examples.bench.StepBench;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -110,6 +112,16 @@ public final class BenchCommand implements Callable<Integer> {
                             + " (Adam), adamw (AdamW) (default: ${DEFAULT-VALUE})")
     private List<String> variants;
 
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "whole runs, one after the other in this process; with more than one, the"
+                            + " verdict uses the median of the runs' ratios and the spread is"
+                            + " printed (default: ${DEFAULT-VALUE})")
+    private int repeats;
+
     @Spec private CommandSpec spec;
 
     /** Creates the command; picocli fills the options. */
@@ -149,7 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Runs the benchmark and prints the medians, ratios and verdicts.
      *
-     * @return 0 when both ratios meet their targets, 1 when one does not, 2 on a bad option
+     * @return 0 when both ratios meet their targets (with {@code --repeats}, their medians over the
+     *     runs), 1 when one does not, 2 on a bad option
      * @throws IOException if the data cannot be read
      * @throws TranslateException if DJL cannot batch the data
      */
@@ -158,6 +171,9 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = settings();
+            if (repeats < 1) {
+                throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+            }
         } catch (IllegalArgumentException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("hesso bench: " + e.getMessage());
@@ -181,13 +197,73 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchSettings.LEARNING_RATE,
                 BenchSettings.ADAMW_WEIGHT_DECAY);
         out.flush();
-        Map<Variant, StepBench.Result> results = new StepBench(settings).run();
         boolean pass = true;
-        for (Map.Entry<Variant, StepBench.Result> e : results.entrySet()) {
-            pass &= print(out, e.getKey(), e.getValue());
+        List<Map<Variant, StepBench.Result>> runs = new ArrayList<>();
+        for (int run = 1; run <= repeats; run++) {
+            if (repeats > 1) {
+                out.printf("run %d of %d%n", run, repeats);
+            }
+            Map<Variant, StepBench.Result> results = new StepBench(settings).run();
+            runs.add(results);
+            for (Map.Entry<Variant, StepBench.Result> e : results.entrySet()) {
+                pass &= print(out, e.getKey(), e.getValue());
+            }
+            out.flush();
         }
-        out.flush();
+        if (repeats > 1) {
+            pass = summarize(out, runs);
+            out.flush();
+        }
         return pass ? 0 : 1;
+    }
+
+    /**
+     * Prints each variant's ratios over the runs (median and spread) and returns whether every
+     * median meets its target: the verdict of a repeated benchmark.
+     */
+    private static boolean summarize(PrintWriter out, List<Map<Variant, StepBench.Result>> runs) {
+        out.printf("over %d runs (verdict on the median of the runs' ratios)%n", runs.size());
+        boolean pass = true;
+        for (Variant variant : runs.get(0).keySet()) {
+            pass &=
+                    spread(
+                            out,
+                            variant + " outside pruning periods",
+                            runs,
+                            variant,
+                            EnumSet.of(Phase.WARM_UP, Phase.PRUNED),
+                            BenchSettings.TARGET_OUTSIDE);
+            pass &=
+                    spread(
+                            out,
+                            variant + " during pruning periods",
+                            runs,
+                            variant,
+                            EnumSet.of(Phase.PRUNING),
+                            BenchSettings.TARGET_PRUNING);
+        }
+        return pass;
+    }
+
+    private static boolean spread(
+            PrintWriter out,
+            String label,
+            List<Map<Variant, StepBench.Result>> runs,
+            Variant variant,
+            Set<Phase> phases,
+            double target) {
+        RatioSpread spread =
+                new RatioSpread(
+                        runs.stream().mapToDouble(r -> r.get(variant).ratio(phases)).toArray());
+        boolean pass = spread.median() <= target;
+        out.printf(
+                Locale.ROOT,
+                "%-36s %s  <= %.2f %s%n",
+                label,
+                spread.describe(),
+                target,
+                pass ? "PASS" : "FAIL");
+        return pass;
     }
 
     /** Prints one variant's ratios, phases and state sizes; returns whether both ratios pass. */
@@ -215,6 +291,24 @@ public final class BenchCommand implements Callable<Integer> {
                         r,
                         EnumSet.of(Phase.PRUNING),
                         BenchSettings.TARGET_PRUNING);
+        Set<Phase> periods = EnumSet.of(Phase.PRUNING);
+        int scoring = r.scoringSteps(periods);
+        out.printf(
+                Locale.ROOT,
+                "  %-33s %6d %9s %9s %7.3f%n",
+                "scoring steps (1 per period)",
+                scoring,
+                "",
+                "",
+                r.ratio(periods, true));
+        out.printf(
+                Locale.ROOT,
+                "  %-33s %6d %9s %9s %7.3f%n",
+                "other steps in periods",
+                r.hessoTimes(periods).length - scoring,
+                "",
+                "",
+                r.ratio(periods, false));
         for (Phase phase : r.hesso().keySet()) {
             Set<Phase> one = EnumSet.of(phase);
             out.printf(

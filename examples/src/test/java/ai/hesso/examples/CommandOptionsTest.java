@@ -170,6 +170,13 @@ class CommandOptionsTest {
     }
 
     @Test
+    void benchRefusesFewerThanOneRepeat() {
+        assertEquals(2, run("bench", "--synthetic", "--repeats", "0"));
+        assertEquals("hesso bench: --repeats must be at least 1, got 0", err.toString().strip());
+        assertEquals("", out.toString().strip());
+    }
+
+    @Test
     void benchResnet50NeedsSyntheticImages() {
         assertEquals(2, run("bench", "--model", "resnet50"));
         assertEquals(

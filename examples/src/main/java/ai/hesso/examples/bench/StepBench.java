@@ -69,13 +69,17 @@ public final class StepBench {
      * @param djlStateBytes the bytes of the DJL optimizer's state arrays after the run
      * @param hessoTimings where HESSO's optimizer time went, by phase, over all its steps (warm-up
      *     included)
+     * @param scored by phase, aligned with {@code hesso} and {@code djl}: whether HESSO's step was
+     *     a scoring step (a period's first step, where it computes every channel's saliency
+     *     statistics)
      */
     public record Result(
             Map<Phase, double[]> hesso,
             Map<Phase, double[]> djl,
             long hessoStateBytes,
             long djlStateBytes,
-            StepTimings hessoTimings) {
+            StepTimings hessoTimings,
+            Map<Phase, boolean[]> scored) {
 
         /**
          * Copies the maps.
@@ -85,10 +89,50 @@ public final class StepBench {
          * @param hessoStateBytes HESSO's state bytes
          * @param djlStateBytes the DJL optimizer's state bytes
          * @param hessoTimings HESSO's time by phase
+         * @param scored whether each step scored, by phase
          */
         public Result {
             hesso = Collections.unmodifiableMap(new EnumMap<>(hesso));
             djl = Collections.unmodifiableMap(new EnumMap<>(djl));
+            scored = Collections.unmodifiableMap(new EnumMap<>(scored));
+        }
+
+        /**
+         * Returns the median of the paired ratios of the steps in some phases that scored, or that
+         * did not: a scoring step's extra cost comes once per period, so a run whose periods are
+         * hundreds of steps long pays the ratio of the steps that did not score.
+         *
+         * @param phases the phases
+         * @param scoring true for the scoring steps, false for the others
+         * @return the median ratio, NaN when no such step was timed
+         */
+        public double ratio(Set<Phase> phases, boolean scoring) {
+            List<Double> ratios = new ArrayList<>();
+            for (Phase phase : phases) {
+                boolean[] flags = scored.getOrDefault(phase, new boolean[0]);
+                for (int i = 0; i < flags.length; i++) {
+                    if (flags[i] == scoring) {
+                        ratios.add(hesso.get(phase)[i] / djl.get(phase)[i]);
+                    }
+                }
+            }
+            return median(array(ratios));
+        }
+
+        /**
+         * Counts the timed steps in some phases that scored.
+         *
+         * @param phases the phases
+         * @return the count
+         */
+        public int scoringSteps(Set<Phase> phases) {
+            int n = 0;
+            for (Phase phase : phases) {
+                for (boolean flag : scored.getOrDefault(phase, new boolean[0])) {
+                    n += flag ? 1 : 0;
+                }
+            }
+            return n;
         }
 
         /**
@@ -184,16 +228,22 @@ public final class StepBench {
             }
             Map<Phase, List<Double>> hessoTimes = new EnumMap<>(Phase.class);
             Map<Phase, List<Double>> djlTimes = new EnumMap<>(Phase.class);
+            Map<Phase, List<Boolean>> scored = new EnumMap<>(Phase.class);
             int k = settings.warmupSteps();
+            int stage = h.metrics().stage();
             boolean djlFirst = true;
             for (int done = 0; done < settings.steps(); done += settings.blockSteps()) {
                 int n = Math.min(settings.blockSteps(), settings.steps() - done);
                 double[] djlBlock = djlFirst ? block(djl, batches, k, n) : null;
                 double[] hessoBlock = new double[n];
                 Phase[] phases = new Phase[n];
+                boolean[] scoring = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     hessoBlock[i] = hesso.step(batches.get((k + i) % batches.size()));
                     phases[i] = h.metrics().phase();
+                    // a period starts (and scores every channel) where the stage count grows
+                    scoring[i] = h.metrics().stage() != stage;
+                    stage = h.metrics().stage();
                 }
                 if (!djlFirst) {
                     djlBlock = block(djl, batches, k, n);
@@ -203,6 +253,7 @@ public final class StepBench {
                             .computeIfAbsent(phases[i], p -> new ArrayList<>())
                             .add(hessoBlock[i]);
                     djlTimes.computeIfAbsent(phases[i], p -> new ArrayList<>()).add(djlBlock[i]);
+                    scored.computeIfAbsent(phases[i], p -> new ArrayList<>()).add(scoring[i]);
                 }
                 djlFirst = !djlFirst;
                 k += n;
@@ -212,7 +263,8 @@ public final class StepBench {
                     arrays(djlTimes),
                     hesso.stateBytes(),
                     djl.stateBytes(),
-                    h.stepTimings().orElseThrow());
+                    h.stepTimings().orElseThrow(),
+                    flags(scored));
         }
     }
 
@@ -228,6 +280,19 @@ public final class StepBench {
         Map<Phase, double[]> arrays = new EnumMap<>(Phase.class);
         lists.forEach((p, t) -> arrays.put(p, array(t)));
         return arrays;
+    }
+
+    private static Map<Phase, boolean[]> flags(Map<Phase, List<Boolean>> lists) {
+        Map<Phase, boolean[]> flags = new EnumMap<>(Phase.class);
+        lists.forEach(
+                (p, list) -> {
+                    boolean[] f = new boolean[list.size()];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = list.get(i);
+                    }
+                    flags.put(p, f);
+                });
+        return flags;
     }
 
     private static double[] array(List<Double> list) {

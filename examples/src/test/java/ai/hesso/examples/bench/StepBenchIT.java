@@ -50,6 +50,11 @@ class StepBenchIT {
             assertEquals(30, all, e.getKey().toString());
             assertEquals(all, r.djlTimes(EnumSet.allOf(Phase.class)).length);
             assertEquals(9, r.hessoTimes(EnumSet.of(Phase.PRUNING)).length, e.getKey().toString());
+            // 5 periods of 2 steps (13-14, ..., 21-22): each period's first step scores
+            assertEquals(5, r.scoringSteps(EnumSet.of(Phase.PRUNING)), e.getKey().toString());
+            assertEquals(5, r.scoringSteps(EnumSet.allOf(Phase.class)), e.getKey().toString());
+            assertTrue(Double.isFinite(r.ratio(EnumSet.of(Phase.PRUNING), true)));
+            assertTrue(Double.isFinite(r.ratio(EnumSet.of(Phase.PRUNING), false)));
             assertEquals(
                     djlBuffers.get(e.getKey()) * TRAINABLE * 4,
                     r.djlStateBytes(),

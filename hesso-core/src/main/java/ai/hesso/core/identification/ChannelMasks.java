@@ -82,6 +82,16 @@ public final class ChannelMasks {
     }
 
     /**
+     * Whether a group has redundant channels, rows that a step scales by its factor.
+     *
+     * @param group the position in the prunable groups
+     * @return true when {@link #redundant(int)} is not empty
+     */
+    public boolean projects(int group) {
+        return redundant.get(group).length > 0;
+    }
+
+    /**
      * Whether any row of a group is projected or zeroed.
      *
      * @param group the position in the prunable groups

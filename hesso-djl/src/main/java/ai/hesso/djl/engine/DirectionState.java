@@ -36,6 +36,7 @@ final class DirectionState {
     private NDArray second;
     private int updates;
     private long clearedMasksVersion = -1;
+    private long settledMasksVersion = -1;
 
     DirectionState(
             VariantSettings settings, float rescaleGrad, float clipGrad, NDManager stateManager) {
@@ -156,6 +157,31 @@ final class DirectionState {
     }
 
     /**
+     * Clears the rows of pruned channels in the momentum buffer or Adam's moments once more after
+     * the first update under a masks version. That update saw the rows before they were zeroed, so
+     * a coupled weight decay ({@code g + wd x}, SGD and Adam) wrote {@code wd x} into the pruned
+     * rows of the state; cleared, the rows stay zero, and so does the direction of a pruned row,
+     * for as long as the masks stay the same. Only pruned rows change, whose values are zero
+     * whatever the state holds, and whose saliency statistics do not depend on the direction
+     * ({@code x = 0}).
+     *
+     * @param keep the group's 0/1 multiplier of rows that are not pruned
+     * @param masksVersion the version of the masks {@code keep} was built from
+     */
+    void clearPrunedRowsAfterUpdate(NDArray keep, long masksVersion) {
+        if (masksVersion == settledMasksVersion) {
+            return;
+        }
+        settledMasksVersion = masksVersion;
+        if (first != null) {
+            first.muli(keep);
+        }
+        if (second != null) {
+            second.muli(keep);
+        }
+    }
+
+    /**
      * Returns the first buffer: SGD's momentum buffer or Adam's first moment.
      *
      * @return the array on the state manager, or null before the first committed update
@@ -185,6 +211,7 @@ final class DirectionState {
         second = savedSecond == null ? null : keep(savedSecond);
         updates = savedUpdates;
         clearedMasksVersion = -1;
+        settledMasksVersion = -1;
     }
 
     private NDArray momentum(NDArray g, boolean commit, NDManager temp) {

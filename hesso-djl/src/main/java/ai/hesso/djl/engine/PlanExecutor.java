@@ -57,6 +57,8 @@ public final class PlanExecutor implements AutoCloseable {
     private final RowMasks rowMasks;
     private final ParameterSnapshot snapshot;
     private final ForwardState forwardState;
+    private final Map<TensorSlot, Long> zeroUnder = new HashMap<>();
+    private long maskedTensors;
 
     /** Where a member tensor sits: its prunable group, the group's size and the channel axis. */
     private record MemberSlot(int group, int channels, GroupMember member) {}
@@ -134,10 +136,14 @@ public final class PlanExecutor implements AutoCloseable {
             clock.stop(PhaseClock.Phase.SNAPSHOT, t);
             boolean gradientCleared = false;
             MemberSlot member = members.get(slot.parameter());
+            NDArray keep = null;
             if (plan.update()) {
                 if (member != null) {
                     t = clock.start();
-                    clearPrunedRows(plan, slot, member, weight, grad, temp);
+                    keep = keepMultiplier(plan, slot, member, weight);
+                    if (keep != null) {
+                        clearPrunedRows(plan, slot, keep, grad, temp);
+                    }
                     clock.stop(PhaseClock.Phase.CLEAR_PRUNED, t);
                 }
                 t = clock.start();
@@ -145,7 +151,7 @@ public final class PlanExecutor implements AutoCloseable {
                 clock.stop(PhaseClock.Phase.DIRECTION, t);
             }
             t = clock.start();
-            if (member != null) {
+            if (member != null && mustMask(plan, slot, member.group())) {
                 NDArray multiplier =
                         rowMasks.multiplier(
                                 plan,
@@ -158,7 +164,14 @@ public final class PlanExecutor implements AutoCloseable {
                                 member.member().rowsPerChannel());
                 if (multiplier != null) {
                     x.muli(multiplier);
+                    maskedTensors++;
                 }
+                zeroUnder.put(slot, plan.masks().version());
+            }
+            if (keep != null) {
+                // the update just wrote weight decay of the not yet zeroed rows into the momentum
+                // or moments; clear it, so that nothing can move a pruned row from now on
+                direction(slot).clearPrunedRowsAfterUpdate(keep, plan.masks().version());
             }
             clock.stop(PhaseClock.Phase.MASKS, t);
             if (!gradientCleared) {
@@ -167,6 +180,34 @@ public final class PlanExecutor implements AutoCloseable {
                 clock.stop(PhaseClock.Phase.CLEAR_GRADIENT, t);
             }
         }
+    }
+
+    /**
+     * Whether a member tensor needs its row multiplier this step. A group without redundant
+     * channels only zeroes its pruned rows (multiplier 1 elsewhere); once a tensor was multiplied
+     * under the current masks, its pruned rows stay exactly zero: every update clears their
+     * gradient rows, their momentum or moments were cleared after the first update under these
+     * masks, and the weight decay of a zero row is zero, so the direction there is exactly 0.
+     * Multiplying again would change no bit ({@code 0 * 0} and {@code x * 1} keep every bit, the
+     * sign of a zero included) and costs a pass over the tensor at every step after pruning ends. A
+     * restore writes older values, so a step that restores multiplies again.
+     */
+    private boolean mustMask(StepPlan plan, TensorSlot slot, int group) {
+        ChannelMasks masks = plan.masks();
+        Long zeroed = zeroUnder.get(slot);
+        return masks.projects(group)
+                || plan.restore()
+                || zeroed == null
+                || zeroed != masks.version();
+    }
+
+    /**
+     * Returns how many times a member tensor was multiplied by its row multiplier, for tests.
+     *
+     * @return the count since the executor was made
+     */
+    long maskedTensors() {
+        return maskedTensors;
     }
 
     /**
@@ -190,32 +231,28 @@ public final class PlanExecutor implements AutoCloseable {
         }
     }
 
+    /** Returns the 0/1 multiplier of a member's rows that are not pruned, null when none is. */
+    private NDArray keepMultiplier(
+            StepPlan plan, TensorSlot slot, MemberSlot member, NDArray weight) {
+        return rowMasks.keep(
+                plan.masks(),
+                member.group(),
+                member.channels(),
+                slot.device(),
+                weight.getDataType(),
+                member.member().axis(),
+                weight.getShape().dimension(),
+                member.member().rowsPerChannel());
+    }
+
     /**
      * Keeps pruned rows out of the update: their gradient rows are cleared (so weight decay,
-     * momentum and Adam see {@code g = 0} and {@code x = 0} there, and the direction is exactly 0),
-     * and, once per masks version, the rows of the momentum buffer or Adam's moments, so nothing
-     * accumulated before the channel was pruned can push it back.
+     * momentum and Adam see {@code g = 0} there), and, once per masks version, the rows of the
+     * momentum buffer or Adam's moments, so nothing accumulated before the channel was pruned can
+     * push it back.
      */
     private void clearPrunedRows(
-            StepPlan plan,
-            TensorSlot slot,
-            MemberSlot member,
-            NDArray weight,
-            NDArray grad,
-            NDManager temp) {
-        NDArray keep =
-                rowMasks.keep(
-                        plan.masks(),
-                        member.group(),
-                        member.channels(),
-                        slot.device(),
-                        weight.getDataType(),
-                        member.member().axis(),
-                        weight.getShape().dimension(),
-                        member.member().rowsPerChannel());
-        if (keep == null) {
-            return;
-        }
+            StepPlan plan, TensorSlot slot, NDArray keep, NDArray grad, NDManager temp) {
         direction(slot).clearPrunedRows(keep, plan.masks().version());
         // the gradients were checked finite at the step's start: g * 0 == 0
         Aliases.on(grad, temp).muli(keep);

@@ -26,8 +26,9 @@ final class StatisticsReducer {
      *
      * @param index the channel index
      * @param values the values of a member tensor, by name
-     * @param directions the direction of a member tensor, computed in the given manager
-     * @param manager a temporary manager that receives every intermediate array
+     * @param directions the direction of a member tensor, computed in the given manager (a
+     *     sub-manager of {@code manager} per member, closed once the member is reduced)
+     * @param manager a temporary manager that receives the per-channel sums
      * @return the statistics in global channel order
      */
     static ChannelStatistics reduce(
@@ -47,18 +48,24 @@ final class StatisticsReducer {
             NDArray dot = null;
             long rowLength = 0;
             for (GroupMember member : group.members()) {
-                NDArray x = Aliases.on(values.apply(member.tensor()), manager);
-                NDArray xRows = ChannelRows.matrix(x, group, member);
-                NDArray dRows =
-                        ChannelRows.matrix(
-                                directions.apply(member.tensor(), manager), group, member);
-                rowLength += xRows.getShape().get(1);
-                NDArray memberVs = xRows.square().sum(new int[] {1});
-                NDArray memberDs = dRows.square().sum(new int[] {1});
-                NDArray memberDot = xRows.mul(dRows).sum(new int[] {1});
-                vs = vs == null ? memberVs : vs.addi(memberVs);
-                ds = ds == null ? memberDs : ds.addi(memberDs);
-                dot = dot == null ? memberDot : dot.addi(memberDot);
+                // each member's temporaries (its direction, squares, products) are freed as soon
+                // as its three per-channel sums exist: a scoring step then holds one member's
+                // worth of temporaries at a time, not the whole model's, and the allocator reuses
+                // the same memory member after member
+                try (NDManager memberTemp = manager.newSubManager()) {
+                    NDArray x = Aliases.on(values.apply(member.tensor()), memberTemp);
+                    NDArray xRows = ChannelRows.matrix(x, group, member);
+                    NDArray dRows =
+                            ChannelRows.matrix(
+                                    directions.apply(member.tensor(), memberTemp), group, member);
+                    rowLength += xRows.getShape().get(1);
+                    NDArray memberVs = xRows.square().sum(new int[] {1});
+                    NDArray memberDs = dRows.square().sum(new int[] {1});
+                    NDArray memberDot = xRows.mul(dRows).sum(new int[] {1});
+                    vs = accumulate(vs, memberVs, manager);
+                    ds = accumulate(ds, memberDs, manager);
+                    dot = accumulate(dot, memberDot, manager);
+                }
             }
             valueSquares.add(vs);
             directionSquares.add(ds);
@@ -67,6 +74,15 @@ final class StatisticsReducer {
         }
         return new ChannelStatistics(
                 toHost(valueSquares), toHost(directionSquares), toHost(dots), rowLengths);
+    }
+
+    /** Adds a member's per-channel sums to the group's, keeping the result on {@code manager}. */
+    private static NDArray accumulate(NDArray total, NDArray member, NDManager manager) {
+        if (total == null) {
+            member.attach(manager);
+            return member;
+        }
+        return total.addi(member);
     }
 
     private static double[] toHost(NDList parts) {
