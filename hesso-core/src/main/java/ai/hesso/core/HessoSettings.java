@@ -40,6 +40,7 @@ public final class HessoSettings {
     private final SaliencyMix saliency;
     private final CricSettings cric;
     private final Allocation allocation;
+    private final GroupSparsityBounds bounds;
 
     private HessoSettings(Builder builder, PruningSchedule schedule) {
         this.targetMacs = builder.targetMacs;
@@ -52,6 +53,7 @@ public final class HessoSettings {
         this.saliency = builder.saliency;
         this.cric = builder.cric;
         this.allocation = builder.allocation;
+        this.bounds = builder.bounds;
     }
 
     /**
@@ -121,6 +123,15 @@ public final class HessoSettings {
     }
 
     /**
+     * Returns the per-group floor and cap of the global selection.
+     *
+     * @return the bounds, {@link GroupSparsityBounds#NONE} unless set
+     */
+    public GroupSparsityBounds groupSparsityBounds() {
+        return bounds;
+    }
+
+    /**
      * Returns the CRIC settings, when CRIC is on.
      *
      * @return the settings, or empty for plain HESSO
@@ -160,6 +171,8 @@ public final class HessoSettings {
         }
         b.add("groupDivisible", groupDivisible);
         b.add("allocation", allocation.name());
+        b.add("groupSparsity.floor", bounds.floor());
+        b.add("groupSparsity.cap", bounds.cap());
         saliency.weights()
                 .forEach((criterion, weight) -> b.add("saliency." + criterion.key(), weight));
         if (cric != null) {
@@ -186,6 +199,7 @@ public final class HessoSettings {
                 + groupDivisible
                 + ", allocation="
                 + allocation
+                + (bounds.isNone() ? "" : ", groupSparsityBounds=" + bounds)
                 + ", saliency={"
                 + saliency
                 + "}, cric="
@@ -205,6 +219,7 @@ public final class HessoSettings {
         private SaliencyMix saliency = SaliencyMix.defaults();
         private CricSettings cric;
         private Allocation allocation = Allocation.GLOBAL;
+        private GroupSparsityBounds bounds = GroupSparsityBounds.NONE;
 
         private Builder() {}
 
@@ -337,6 +352,24 @@ public final class HessoSettings {
         }
 
         /**
+         * Bounds what the global selection may take from each prunable node group: every group ends
+         * with at least {@code floor} and at most {@code cap} of its channels pruned, the rest of
+         * each period's quota going to the lowest scores over all groups ({@link
+         * GroupSparsityBounds}). Needs a group sparsity target between the two, HESSO's periods and
+         * {@link Allocation#GLOBAL}; a MAC budget and CRIC refuse it. Default: no floor, no cap.
+         *
+         * @param floor the fraction every group must lose, in {@code [0, target]}
+         * @param cap the most any group may lose, in {@code [target, 1]}
+         * @return this builder
+         * @throws IllegalArgumentException when a bound is outside {@code [0, 1]} or the cap is
+         *     below the floor
+         */
+        public Builder optGroupSparsityBounds(double floor, double cap) {
+            this.bounds = new GroupSparsityBounds(floor, cap);
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -365,11 +398,43 @@ public final class HessoSettings {
                                 + ": use Allocation.GLOBAL with it, or a group sparsity target"
                                 + " without CRIC");
             }
+            checkBounds();
             PruningSchedule schedule = null;
             if (cric == null) {
                 schedule = totalSteps == null ? explicitSchedule() : derivedSchedule();
             }
             return new HessoSettings(this, schedule);
+        }
+
+        private void checkBounds() {
+            if (bounds.isNone()) {
+                return;
+            }
+            String set = "optGroupSparsityBounds(" + bounds.floor() + ", " + bounds.cap() + ")";
+            if (targetMacs != null || cric != null || allocation != Allocation.GLOBAL) {
+                throw new IllegalArgumentException(
+                        set
+                                + " bounds the global selection of HESSO's periods; "
+                                + (targetMacs != null
+                                        ? "a MAC budget (optTargetMacs) selects by cost"
+                                        : cric != null
+                                                ? "CRIC's vote selects without it"
+                                                : "Allocation.PER_GROUP already takes the same"
+                                                        + " fraction from every group")
+                                + ": remove one of them");
+            }
+            double target =
+                    targetGroupSparsity == null
+                            ? HessoSettings.DEFAULT_TARGET_GROUP_SPARSITY
+                            : targetGroupSparsity;
+            if (target < bounds.floor() || target > bounds.cap()) {
+                throw new IllegalArgumentException(
+                        set
+                                + ": the target group sparsity "
+                                + target
+                                + " must lie between the floor and the cap, or no selection"
+                                + " can meet them all");
+            }
         }
 
         private void checkTargetMacs() {

@@ -31,7 +31,14 @@ public record SettingsFingerprint(SortedMap<String, String> entries) {
      * What a setting means when a fingerprint does not name it: the value runs written before the
      * setting existed implied. Add a key here whenever a new setting enters a fingerprint.
      */
-    public static final Map<String, String> ABSENT_MEANS = Map.of("allocation", "GLOBAL");
+    public static final Map<String, String> ABSENT_MEANS =
+            Map.of(
+                    "allocation",
+                    "GLOBAL",
+                    "groupSparsity.floor",
+                    "0.0",
+                    "groupSparsity.cap",
+                    "1.0");
 
     /**
      * Copies and validates.

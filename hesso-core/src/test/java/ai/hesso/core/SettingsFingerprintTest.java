@@ -41,6 +41,10 @@ class SettingsFingerprintTest {
                         "2",
                         "allocation",
                         "GLOBAL",
+                        "groupSparsity.floor",
+                        "0.0",
+                        "groupSparsity.cap",
+                        "1.0",
                         "saliency." + Criterion.TAYLOR_FIRST_ORDER.key(),
                         "1.0"),
                 settings.fingerprint().entries());

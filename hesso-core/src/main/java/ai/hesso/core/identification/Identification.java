@@ -2,6 +2,7 @@ package ai.hesso.core.identification;
 
 import ai.hesso.core.Allocation;
 import ai.hesso.core.ChannelState;
+import ai.hesso.core.GroupSparsityBounds;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
 import ai.hesso.core.PruningEnd;
@@ -11,6 +12,7 @@ import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.saliency.ChannelStatistics;
+import ai.hesso.core.selection.BoundedSelection;
 import ai.hesso.core.selection.GroupDivisibleRounding;
 import ai.hesso.core.selection.GroupQuotas;
 import ai.hesso.core.selection.LowestScores;
@@ -320,11 +322,38 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * {@code groupDivisible} requires and adjusts the target by the difference.
      */
     void selectRedundant(double[] scores, int quota) {
+        selectRedundant(scores, quota, 1);
+    }
+
+    /**
+     * As {@link #selectRedundant(double[], int)}, with the periods left (this one included) over
+     * which the group floors of {@link GroupSparsityBounds} are spread; channels the caps leave
+     * unselected lower the target, loudly.
+     */
+    void selectRedundant(double[] scores, int quota, int periodsLeft) {
         IntPredicate important = c -> states.get(c) == ChannelState.IMPORTANT;
-        int[] chosen =
-                settings.allocation() == Allocation.PER_GROUP
-                        ? GroupQuotas.select(index, scores, important, lostPerGroup(), quota)
-                        : LowestScores.select(scores, important, quota);
+        GroupSparsityBounds bounds = settings.groupSparsityBounds();
+        int[] chosen;
+        if (settings.allocation() == Allocation.PER_GROUP) {
+            chosen = GroupQuotas.select(index, scores, important, lostPerGroup(), quota);
+        } else if (!bounds.isNone()) {
+            chosen =
+                    BoundedSelection.select(
+                            index, scores, important, lostPerGroup(), quota, periodsLeft, bounds);
+            if (chosen.length < quota) {
+                adjustedTarget -= quota - chosen.length;
+                logger.warn(
+                        "the group sparsity cap {} left {} of the {} channels of this period"
+                                + " unselected; the target is {} channels instead of {}",
+                        bounds.cap(),
+                        quota - chosen.length,
+                        quota,
+                        adjustedTarget,
+                        initialTarget);
+            }
+        } else {
+            chosen = LowestScores.select(scores, important, quota);
+        }
         int[] kept =
                 GroupDivisibleRounding.apply(
                         index, chosen, states.prunedPerGroup(), settings.groupDivisible());

@@ -68,7 +68,8 @@ final class PeriodicIdentification extends Identification {
                 int quota = quotas[periodsStarted];
                 if (quota > 0) {
                     // a zero quota selects nothing, so its scores are never needed
-                    selectRedundant(score(context), quota);
+                    selectRedundant(
+                            score(context), quota, schedule.pruningPeriods() - periodsStarted);
                 }
             }
             periodsStarted++;
