@@ -52,8 +52,9 @@ public record BenchSettings(
      * A vision transformer of four DJL {@code TransformerEncoderBlock}s, width 512, 8 heads of 64
      * units, 2048 feed-forward units, on 28x28 images cut into 16 patches of 7x7 pixels: {@link
      * BenchModels#vit(int, int, int, int)}, the accuracy benchmark's {@value BenchModels#VIT} at
-     * eight times its width, about 12.7 million parameters (12,656,650), 202 million MACs per
-     * image. Runs on Fashion-MNIST or {@code --synthetic} images.
+     * eight times its width: 12,656,650 parameters (12,648,458 trained; the rest are the batch
+     * norms' running statistics), about 203 million MACs per image. Runs on Fashion-MNIST or {@code
+     * --synthetic} images.
      */
     public static final String TRANSFORMER = "transformer";
 
