@@ -55,7 +55,11 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
             description = "output directory (default: ${DEFAULT-VALUE})")
     private Path out;
 
-    @Option(names = "--models", paramLabel = "M", split = ",", description = "fashion-cnn,resnet8")
+    @Option(
+            names = "--models",
+            paramLabel = "M",
+            split = ",",
+            description = "fashion-cnn,resnet8 (the presets' models) and vit")
     private List<String> models;
 
     @Option(

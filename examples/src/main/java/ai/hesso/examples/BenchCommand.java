@@ -97,9 +97,11 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "NAME",
             defaultValue = BenchSettings.FASHION_CNN,
             description =
-                    "fashion-cnn (41 thousand parameters) or resnet50 (DJL's ResNetV1-50, 23.5"
+                    "fashion-cnn (41 thousand parameters), resnet50 (DJL's ResNetV1-50, 23.5"
                             + " million, on --synthetic 32x32 images; use a small --batch-size)"
-                            + " (default: ${DEFAULT-VALUE})")
+                            + " or transformer (a vision transformer of four DJL"
+                            + " TransformerEncoderBlocks, width 512, 8 heads, 2048 hidden, 12.7"
+                            + " million) (default: ${DEFAULT-VALUE})")
     private String model;
 
     @Option(

@@ -105,7 +105,7 @@ class BenchAccuracyCommandTest {
             delimiter = '|',
             value = {
                 "--models|vgg19|hesso bench accuracy: unknown model 'vgg19'; valid: [fashion-cnn,"
-                        + " resnet8]",
+                        + " resnet8, vit]",
                 "--methods|magic|hesso bench accuracy: unknown method 'magic'; valid: dense, hesso,"
                         + " hesso-cric, hesso-macs, hesso-per-group, oneshot-l2, iterative-l2,"
                         + " iterative-l2-per-group, random, scratch",

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -159,7 +160,8 @@ class CommandOptionsTest {
                 "--block|0|hesso bench: --block must be in [1, 300], got 0",
                 "--batch-size|0|hesso bench: --batch-size must be at least 1, got 0",
                 "--batches|0|hesso bench: --batches must be at least 1, got 0",
-                "--model|vgg|hesso bench: --model must be one of [fashion-cnn, resnet50], got 'vgg'",
+                "--model|vgg|hesso bench: --model must be one of [fashion-cnn, resnet50, transformer],"
+                        + " got 'vgg'",
                 "--variants|rmsprop|hesso bench: --variants: unknown variant 'rmsprop'; valid: sgd,"
                         + " adam, adamw",
             })
@@ -184,6 +186,25 @@ class CommandOptionsTest {
                         + " larger than Fashion-MNIST's 28x28, so it runs on seeded random 32x32"
                         + " images",
                 err.toString().strip());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void benchTransformerRunsOnFashionMnistOrSyntheticImages(boolean synthetic) {
+        BenchCommand command = new BenchCommand();
+        String[] args =
+                synthetic
+                        ? new String[] {
+                            "--model", "transformer", "--synthetic", "--batch-size", "4"
+                        }
+                        : new String[] {"--model", "transformer", "--batch-size", "4"};
+        new CommandLine(command).parseArgs(args);
+        BenchSettings s = command.settings();
+        assertEquals(BenchSettings.TRANSFORMER, s.model());
+        assertEquals(synthetic, s.synthetic());
+        assertEquals(4, s.batchSize());
+        // a vision transformer on Fashion-MNIST's own 28x28 images, real or synthetic
+        assertEquals(28, s.imageSize());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package ai.hesso.examples.bench;
 
 import ai.hesso.core.variant.Variant;
+import ai.hesso.examples.bench.accuracy.BenchModels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param batchSize images per step, at least 1
  * @param distinctBatches how many different batches are cycled through, at least 1
  * @param seed the seed of the weights (and of synthetic data)
- * @param model the model timed: {@value #FASHION_CNN} or {@value #RESNET50}
+ * @param model the model timed: {@value #FASHION_CNN}, {@value #RESNET50} or {@value #TRANSFORMER}
  * @param variants the update variants, each HESSO variant paired with its DJL optimizer, in order
  */
 public record BenchSettings(
@@ -47,8 +48,30 @@ public record BenchSettings(
      */
     public static final String RESNET50 = "resnet50";
 
+    /**
+     * A vision transformer of four DJL {@code TransformerEncoderBlock}s, width 512, 8 heads of 64
+     * units, 2048 feed-forward units, on 28x28 images cut into 16 patches of 7x7 pixels: {@link
+     * BenchModels#vit(int, int, int, int)}, the accuracy benchmark's {@value BenchModels#VIT} at
+     * eight times its width: 12,656,650 parameters (12,648,458 trained; the rest are the batch
+     * norms' running statistics), about 203 million MACs per image. Runs on Fashion-MNIST or {@code
+     * --synthetic} images.
+     */
+    public static final String TRANSFORMER = "transformer";
+
+    /** The embedding width of {@value #TRANSFORMER}. */
+    public static final int TRANSFORMER_WIDTH = 512;
+
+    /** The attention heads of each encoder of {@value #TRANSFORMER}. */
+    public static final int TRANSFORMER_HEADS = 8;
+
+    /** The feed-forward hidden units of each encoder of {@value #TRANSFORMER}. */
+    public static final int TRANSFORMER_HIDDEN = 2048;
+
+    /** The encoders of {@value #TRANSFORMER}. */
+    public static final int TRANSFORMER_BLOCKS = 4;
+
     /** The models {@code --model} accepts. */
-    public static final List<String> MODELS = List.of(FASHION_CNN, RESNET50);
+    public static final List<String> MODELS = List.of(FASHION_CNN, RESNET50, TRANSFORMER);
 
     /** The learning rate of SGD (both optimizers, momentum {@value #SGD_MOMENTUM}). */
     public static final float SGD_LEARNING_RATE = 0.01f;

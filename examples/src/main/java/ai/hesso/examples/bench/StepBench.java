@@ -19,6 +19,7 @@ import ai.hesso.core.variant.Variant;
 import ai.hesso.djl.Hesso;
 import ai.hesso.djl.HessoOptimizer;
 import ai.hesso.djl.StepTimings;
+import ai.hesso.examples.bench.accuracy.BenchModels;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.models.BuiltinModels;
 import ai.hesso.fixtures.SeededTrainer;
@@ -346,14 +347,21 @@ public final class StepBench {
 
     /** A fresh, uninitialized block of the settings' model. */
     private Block model() {
-        if (settings.model().equals(BenchSettings.RESNET50)) {
-            return ResNetV1.builder()
-                    .setNumLayers(50)
-                    .setOutSize(FashionMnist.CLASSES)
-                    .setImageShape(new Shape(1, settings.imageSize(), settings.imageSize()))
-                    .build();
-        }
-        return BuiltinModels.fashionCnn();
+        return switch (settings.model()) {
+            case BenchSettings.RESNET50 ->
+                    ResNetV1.builder()
+                            .setNumLayers(50)
+                            .setOutSize(FashionMnist.CLASSES)
+                            .setImageShape(new Shape(1, settings.imageSize(), settings.imageSize()))
+                            .build();
+            case BenchSettings.TRANSFORMER ->
+                    BenchModels.vit(
+                            BenchSettings.TRANSFORMER_WIDTH,
+                            BenchSettings.TRANSFORMER_HEADS,
+                            BenchSettings.TRANSFORMER_HIDDEN,
+                            BenchSettings.TRANSFORMER_BLOCKS);
+            default -> BuiltinModels.fashionCnn();
+        };
     }
 
     private List<NDList> batches(NDManager manager) throws IOException, TranslateException {

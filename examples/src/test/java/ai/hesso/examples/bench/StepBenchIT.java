@@ -76,4 +76,33 @@ class StepBenchIT {
                     r.hessoTimings().toString());
         }
     }
+
+    /**
+     * The step benchmark's transformer (four DJL encoders, width 512, 8 heads, 2048 hidden units):
+     * 12,656,650 parameters, of which the 8,192 running means and variances of its eight batch
+     * norms are not trained. A short SGD run pairs every step and DJL's state is one momentum
+     * buffer per trainable scalar.
+     */
+    @Test
+    void theTransformerRunsEveryPhaseAndDjlKeepsOneBufferPerScalar() throws Exception {
+        BenchSettings settings =
+                new BenchSettings(
+                        Path.of("/nonexistent"),
+                        true,
+                        30,
+                        0,
+                        5,
+                        2,
+                        2,
+                        7,
+                        BenchSettings.TRANSFORMER,
+                        List.of(Variant.SGD));
+        StepBench.Result r = new StepBench(settings).run().get(Variant.SGD);
+        assertEquals(30, r.hessoTimes(EnumSet.allOf(Phase.class)).length);
+        assertEquals(30, r.djlTimes(EnumSet.allOf(Phase.class)).length);
+        assertEquals(9, r.hessoTimes(EnumSet.of(Phase.PRUNING)).length);
+        assertEquals((12_656_650L - 8_192L) * 4, r.djlStateBytes());
+        assertTrue(r.hessoStateBytes() > r.djlStateBytes());
+        assertEquals(30, r.hessoTimings().steps());
+    }
 }
