@@ -29,18 +29,24 @@ import picocli.CommandLine.Spec;
  * one run ({@link StepBench}), printed as median milliseconds per step and ratios with the targets
  * ({@value BenchSettings#TARGET_OUTSIDE} outside pruning periods, {@value
  * BenchSettings#TARGET_PRUNING} during them) and PASS or FAIL, and the bytes of each optimizer's
- * state. Its subcommands {@code hesso bench accuracy} ({@link BenchAccuracyCommand}) and {@code
- * hesso bench inference} ({@link BenchInferenceCommand}) compare pruning methods and time inference
- * of a compact model against the zeroed one.
+ * state. Its subcommands {@code hesso bench accuracy} ({@link BenchAccuracyCommand}), {@code hesso
+ * bench frontier} ({@link BenchFrontierCommand}) and {@code hesso bench inference} ({@link
+ * BenchInferenceCommand}) compare pruning methods and time inference of a compact model against the
+ * zeroed one.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchAccuracyCommand.class, BenchInferenceCommand.class},
+        subcommands = {
+            BenchAccuracyCommand.class,
+            BenchFrontierCommand.class,
+            BenchInferenceCommand.class
+        },
         description = {
             "Time HESSO-SGD, -Adam and -AdamW training steps against DJL's Sgd, Adam and AdamW on"
                     + " the same batches, and compare their state's bytes.",
             "'hesso bench accuracy': HESSO against dense and the pruning baselines on Fashion-MNIST.",
+            "'hesso bench frontier': every method at the same MAC budgets, accuracy vs MACs.",
             "'hesso bench inference' times the compact demo CNN against the zeroed one."
         })
 public final class BenchCommand implements Callable<Integer> {

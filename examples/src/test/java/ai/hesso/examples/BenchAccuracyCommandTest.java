@@ -108,7 +108,10 @@ class BenchAccuracyCommandTest {
                         + " resnet8, vit]",
                 "--methods|magic|hesso bench accuracy: unknown method 'magic'; valid: dense, hesso,"
                         + " hesso-cric, hesso-macs, hesso-per-group, oneshot-l2, iterative-l2,"
-                        + " iterative-l2-per-group, random, scratch",
+                        + " iterative-l2-per-group, random, scratch, oneshot-l2-per-group,"
+                        + " random-per-group, scratch-per-group, iterative-l2-global-norm",
+                "--methods|dense,random-per-group|hesso bench accuracy: --methods:"
+                        + " random-per-group runs only in 'hesso bench frontier', at a MAC budget",
                 "--methods|dense,hesso-macs|hesso bench accuracy: --methods: hesso-macs needs hesso"
                         + " (its MAC budget is what HESSO reached)",
                 "--baseline-sparsities|0.9|hesso bench accuracy: --baseline-sparsities: 0.9 is not"

@@ -34,6 +34,8 @@ public final class AccuracyBench {
     private static final Logger LOG = LoggerFactory.getLogger(AccuracyBench.class);
 
     private final AccuracySettings settings;
+    private final List<Trial> trials;
+    private final String plotPrefix;
     private LongConsumer progress = steps -> {};
     private Consumer<String> status = label -> {};
     private TrialRunner.Inspector inspector = (t, b, r, m, c) -> {};
@@ -54,7 +56,21 @@ public final class AccuracyBench {
      * @param settings the settings
      */
     public AccuracyBench(AccuracySettings settings) {
+        this(settings, settings.trials(), AccuracyPlot.PREFIX);
+    }
+
+    /**
+     * Creates a benchmark that runs the given trials with the settings' shared budget ({@link
+     * FrontierBench} does).
+     *
+     * @param settings the data and the training budget
+     * @param trials the trials, in the order they run
+     * @param plotPrefix the start of the plots' file names
+     */
+    AccuracyBench(AccuracySettings settings, List<Trial> trials, String plotPrefix) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.trials = List.copyOf(trials);
+        this.plotPrefix = Objects.requireNonNull(plotPrefix, "plotPrefix");
     }
 
     /**
@@ -87,7 +103,7 @@ public final class AccuracyBench {
      * @return trials times steps per trial
      */
     public long totalSteps() {
-        return (long) settings.trials().size() * settings.totalSteps();
+        return (long) trials.size() * settings.totalSteps();
     }
 
     /**
@@ -107,7 +123,7 @@ public final class AccuracyBench {
             FashionMnist train = null;
             TrialRunner runner = null;
             try {
-                for (Trial trial : settings.trials()) {
+                for (Trial trial : trials) {
                     String key = trial.model() + "|" + trial.seed();
                     if (!key.equals(current)) {
                         if (train != null) {
@@ -139,7 +155,7 @@ public final class AccuracyBench {
         }
         rows = withStepTimeRatios(rows);
         write(rows, results);
-        List<Path> plots = AccuracyPlot.write(rows, settings.outputDirectory());
+        List<Path> plots = AccuracyPlot.write(rows, settings.outputDirectory(), plotPrefix);
         return new Outcome(rows, results, plots, (System.nanoTime() - start) / 1e9);
     }
 

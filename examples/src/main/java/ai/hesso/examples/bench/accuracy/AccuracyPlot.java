@@ -20,6 +20,9 @@ import org.knowm.xchart.style.Styler;
  */
 public final class AccuracyPlot {
 
+    /** The start of the file names of {@code bench accuracy}'s plots. */
+    public static final String PREFIX = "accuracy-vs-macs-";
+
     private static final int WIDTH = 900;
     private static final int HEIGHT = 600;
 
@@ -32,7 +35,18 @@ public final class AccuracyPlot {
      * @return {@code accuracy-vs-macs-<model>.png}
      */
     public static String fileName(String model) {
-        return "accuracy-vs-macs-" + model + ".png";
+        return fileName(PREFIX, model);
+    }
+
+    /**
+     * Returns the file name of a model's plot with a given prefix.
+     *
+     * @param prefix e.g. {@code frontier-}
+     * @param model the model name
+     * @return {@code <prefix><model>.png}
+     */
+    public static String fileName(String prefix, String model) {
+        return prefix + model + ".png";
     }
 
     /**
@@ -44,6 +58,20 @@ public final class AccuracyPlot {
      * @throws IOException if a file cannot be written
      */
     public static List<Path> write(List<ResultRow> rows, Path directory) throws IOException {
+        return write(rows, directory, PREFIX);
+    }
+
+    /**
+     * Writes one plot per model into a directory, named {@code <prefix><model>.png}.
+     *
+     * @param rows the rows of the run
+     * @param directory the directory, which must exist
+     * @param prefix the start of the file names
+     * @return the files written
+     * @throws IOException if a file cannot be written
+     */
+    public static List<Path> write(List<ResultRow> rows, Path directory, String prefix)
+            throws IOException {
         // a server has no display; XChart draws into an image either way
         System.setProperty("java.awt.headless", "true");
         Map<String, List<Summary>> byModel = new LinkedHashMap<>();
@@ -53,7 +81,7 @@ public final class AccuracyPlot {
         List<Path> files = new ArrayList<>();
         for (Map.Entry<String, List<Summary>> e : byModel.entrySet()) {
             XYChart chart = chart(e.getKey(), e.getValue(), rows.get(0));
-            Path file = directory.resolve(fileName(e.getKey()));
+            Path file = directory.resolve(fileName(prefix, e.getKey()));
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
             files.add(file);
         }

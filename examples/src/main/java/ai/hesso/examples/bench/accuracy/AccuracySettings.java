@@ -2,6 +2,7 @@ package ai.hesso.examples.bench.accuracy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -86,6 +87,14 @@ public record AccuracySettings(
         for (String m : models) {
             BenchModels.build(m); // fails naming the valid models
         }
+        for (Method m : methods) {
+            if (m.frontierOnly()) {
+                throw new IllegalArgumentException(
+                        "--methods: "
+                                + m.label()
+                                + " runs only in 'hesso bench frontier', at a MAC budget");
+            }
+        }
         atLeast("--epochs", epochs, 1);
         atLeast("--batch-size", batchSize, 1);
         if (trainLimit < 1 || trainLimit > TRAIN_IMAGES) {
@@ -162,7 +171,7 @@ public record AccuracySettings(
                 data,
                 out,
                 BenchModels.names(),
-                List.of(Method.values()),
+                accuracyMethods(),
                 List.of(1),
                 2,
                 128,
@@ -191,7 +200,7 @@ public record AccuracySettings(
                 data,
                 out,
                 BenchModels.names(),
-                List.of(Method.values()),
+                accuracyMethods(),
                 List.of(1, 2, 3),
                 6,
                 128,
@@ -202,6 +211,16 @@ public record AccuracySettings(
                 List.of(0.7),
                 0.7,
                 PRUNING_PERIODS);
+    }
+
+    /**
+     * Returns every method {@code bench accuracy} runs: all but the frontier's own ({@link
+     * Method#frontierOnly()}).
+     *
+     * @return the methods, in declaration order
+     */
+    public static List<Method> accuracyMethods() {
+        return Arrays.stream(Method.values()).filter(m -> !m.frontierOnly()).toList();
     }
 
     /**

@@ -28,6 +28,9 @@ package ai.hesso.examples.bench.accuracy;
  *     channels missing from its architecture)
  * @param denseParams the dense model's parameter scalars
  * @param denseFlops the dense model's MACs per image
+ * @param macBudget the trial's MAC budget, the fraction of {@code denseFlops} to keep ({@code bench
+ *     frontier}); null without one, and then left out of the JSON
+ * @param rule how the method reached its target, in words ({@link Method#rule()})
  */
 public record ResultRow(
         String model,
@@ -48,7 +51,9 @@ public record ResultRow(
         int targetChannels,
         int removedChannels,
         long denseParams,
-        long denseFlops) {
+        long denseFlops,
+        Double macBudget,
+        String rule) {
 
     /**
      * Returns a copy with the step-time ratio set.
@@ -76,6 +81,8 @@ public record ResultRow(
                 targetChannels,
                 removedChannels,
                 denseParams,
-                denseFlops);
+                denseFlops,
+                macBudget,
+                rule);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The rows of one model, method and target over all seeds, with their mean and spread.
+ * The rows of one model, method, target and MAC budget over all seeds, with their mean and spread.
  *
  * @param model the model
  * @param method the method's label
@@ -34,7 +34,7 @@ public record Summary(String model, String method, double targetSparsity, List<R
     }
 
     /**
-     * Groups rows by model, method and target, in the order they first appear.
+     * Groups rows by model, method, target and MAC budget, in the order they first appear.
      *
      * @param rows the rows
      * @return one summary per group
@@ -43,7 +43,13 @@ public record Summary(String model, String method, double targetSparsity, List<R
         Map<String, List<ResultRow>> groups = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             groups.computeIfAbsent(
-                            r.model() + "|" + r.method() + "|" + r.targetSparsity(),
+                            r.model()
+                                    + "|"
+                                    + r.method()
+                                    + "|"
+                                    + r.targetSparsity()
+                                    + "|"
+                                    + r.macBudget(),
                             k -> new ArrayList<>())
                     .add(r);
         }

@@ -20,6 +20,7 @@ import ai.djl.util.Pair;
 import ai.hesso.core.Allocation;
 import ai.hesso.core.HessoSettings;
 import ai.hesso.core.Phase;
+import ai.hesso.core.cost.CostModel;
 import ai.hesso.core.cric.CricSettings;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.schedule.PruningSchedule;
@@ -29,13 +30,16 @@ import ai.hesso.djl.compact.BlockCost;
 import ai.hesso.djl.compact.ChannelSelection;
 import ai.hesso.djl.compact.CompactModel;
 import ai.hesso.djl.compact.Compaction;
+import ai.hesso.djl.cost.BlockMacs;
 import ai.hesso.djl.discovery.DiscoveredGroup;
 import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.djl.discovery.GroupDiscovery;
 import ai.hesso.examples.bench.baselines.GlobalRanking;
 import ai.hesso.examples.bench.baselines.IterativeSchedule;
+import ai.hesso.examples.bench.baselines.MacBudget;
 import ai.hesso.examples.bench.baselines.MagnitudePruner;
 import ai.hesso.examples.bench.baselines.RandomImportance;
+import ai.hesso.examples.bench.baselines.SquaredMagnitudeImportance;
 import ai.hesso.examples.data.FashionMnist;
 import ai.hesso.examples.demo.SeededSampler;
 import java.io.IOException;
@@ -62,6 +66,11 @@ import java.util.function.LongConsumer;
  * <p>Scratch needs HESSO's removal at the same model, seed and target, and HESSO with a MAC budget
  * needs the compact MACs fraction it reached, so this runner remembers both for each HESSO trial;
  * run HESSO first ({@link AccuracySettings#trials()} does).
+ *
+ * <p>A trial with a MAC budget ({@code bench frontier}) needs neither: the per-group methods take
+ * the smallest channel count whose same-fraction split meets the budget on the cost model ({@link
+ * MacBudget#perGroupCount}), HESSO with a MAC budget and the global baseline take the budget
+ * itself.
  */
 public final class TrialRunner {
 
@@ -112,6 +121,8 @@ public final class TrialRunner {
     private final Map<String, Map<String, int[]>> hessoRemovals = new HashMap<>();
     private final Map<String, Double> hessoMacFractions = new HashMap<>();
     private final Map<String, BlockCost> denseCosts = new HashMap<>();
+    private final Map<String, CostModel> costModels = new HashMap<>();
+    private final Map<String, MacBudget> budgets = new HashMap<>();
     private Inspector inspector = (t, b, r, m, c) -> {};
 
     /**
@@ -158,7 +169,11 @@ public final class TrialRunner {
     public ResultRow run(Trial trial) throws IOException, TranslateException {
         shuffle.restart();
         if (trial.method() == Method.SCRATCH) {
-            return scratch(trial);
+            return scratch(trial, hessoRemoval(trial));
+        }
+        if (trial.method() == Method.SCRATCH_PER_GROUP) {
+            MacBudget budget = budget(trial.model());
+            return scratch(trial, budget.perGroupSplit(perGroupCount(trial)));
         }
         try (Model model = Model.newInstance(trial.model() + "-" + trial.method().label())) {
             Block block = BenchModels.build(trial.model());
@@ -224,7 +239,7 @@ public final class TrialRunner {
                             g.report(),
                             removed,
                             g.channels(),
-                            g.target(trial),
+                            target(trial, g),
                             zero,
                             trained.seconds());
             if (trial.method() == Method.HESSO) {
@@ -254,7 +269,7 @@ public final class TrialRunner {
     /** What training gave: its loop's wall seconds and the trained block's node groups. */
     private record Trained(double seconds, Groups groups) {}
 
-    private ResultRow scratch(Trial trial) throws IOException, TranslateException {
+    private Map<String, int[]> hessoRemoval(Trial trial) {
         Map<String, int[]> removed = hessoRemovals.get(key(trial));
         if (removed == null) {
             throw new IllegalStateException(
@@ -262,6 +277,45 @@ public final class TrialRunner {
                             + trial.label()
                             + ": run the hesso trial with the same model, seed and target first");
         }
+        return removed;
+    }
+
+    /**
+     * Returns the channels a trial removes in all: with a MAC budget, a per-group method's count
+     * from the cost model; otherwise {@code floor(N * min(s, 0.999))} (0 for a budget that is spent
+     * by the method itself).
+     */
+    private int target(Trial trial, Groups groups) {
+        if (trial.macBudget() > 0 && trial.method().perGroup()) {
+            return perGroupCount(trial);
+        }
+        return groups.target(trial);
+    }
+
+    /** The per-group count that meets a trial's MAC budget, from the dense model's cost model. */
+    private int perGroupCount(Trial trial) {
+        return budget(trial.model()).perGroupCount(trial.macBudget());
+    }
+
+    /** The budget search on a model's dense cost model and its prunable groups. */
+    private MacBudget budget(String model) {
+        return budgets.computeIfAbsent(
+                model,
+                m -> {
+                    try (NDManager manager = NDManager.newBaseManager()) {
+                        Block block = BenchModels.build(m);
+                        block.initialize(manager, DataType.FLOAT32, BenchModels.inputShape());
+                        Groups groups = Groups.of(block);
+                        CostModel cost =
+                                BlockMacs.of(block, groups.report(), BenchModels.inputShape());
+                        costModels.put(m, cost);
+                        return new MacBudget(cost, groups.prunable());
+                    }
+                });
+    }
+
+    private ResultRow scratch(Trial trial, Map<String, int[]> removed)
+            throws IOException, TranslateException {
         Shape input = BenchModels.inputShape();
         Block dense = BenchModels.build(trial.model());
         int count = removed.values().stream().mapToInt(a -> a.length).sum();
@@ -270,7 +324,7 @@ public final class TrialRunner {
             Groups denseGroups = Groups.of(dense);
             DiscoveryReport denseReport = denseGroups.report();
             int channels = denseGroups.channels();
-            int target = denseGroups.target(trial);
+            int target = target(trial, denseGroups);
             // the compaction only gives the architecture: its copied values are dropped and the
             // trainer initializes every parameter afresh, with the compact layers' own fan-in
             try (CompactModel architecture =
@@ -310,10 +364,15 @@ public final class TrialRunner {
             double accuracy = test.accuracy(small);
             double diff = test.maxAbsDifference(block, small, DIFF_BATCH);
             inspector.inspect(trial, block, report, removed, compact);
+            // a per-group method with a MAC budget reports the fraction its count is of N
+            double sparsity =
+                    trial.macBudget() > 0 && trial.method().perGroup()
+                            ? (double) target / channels
+                            : trial.sparsity();
             return new ResultRow(
                     trial.model(),
                     trial.method().label(),
-                    trial.sparsity(),
+                    sparsity,
                     trial.seed(),
                     accuracy,
                     compact.report().after().parameters(),
@@ -329,7 +388,9 @@ public final class TrialRunner {
                     target,
                     removedChannels,
                     denseCost.parameters(),
-                    denseCost.macs());
+                    denseCost.macs(),
+                    trial.macBudget() > 0 ? trial.macBudget() : null,
+                    trial.method().rule());
         }
     }
 
@@ -395,7 +456,13 @@ public final class TrialRunner {
     private HessoOptimizer hesso(Trial trial, Block block) {
         int total = settings.totalSteps();
         HessoSettings.Builder pruning = HessoSettings.builder();
-        if (trial.method() == Method.HESSO_MACS) {
+        if (trial.method() == Method.HESSO_MACS && trial.macBudget() > 0) {
+            pruning.optTargetMacs(trial.macBudget());
+        } else if (trial.method() == Method.HESSO_PER_GROUP && trial.macBudget() > 0) {
+            // HESSO's count is floor(N * s): half a channel above K gives exactly K
+            MacBudget budget = budget(trial.model());
+            pruning.optTargetGroupSparsity((perGroupCount(trial) + 0.5) / budget.channels());
+        } else if (trial.method() == Method.HESSO_MACS) {
             Double fraction = hessoMacFractions.get(key(trial));
             if (fraction == null) {
                 throw new IllegalStateException(
@@ -433,7 +500,7 @@ public final class TrialRunner {
     }
 
     private MagnitudePruner baseline(Trial trial, Block block, Groups groups) {
-        int target = groups.target(trial);
+        int target = target(trial, groups);
         PruningSchedule window =
                 PruningSchedule.forTraining(
                         settings.totalSteps(), AccuracySettings.PRUNING_PERIODS);
@@ -452,6 +519,24 @@ public final class TrialRunner {
             case RANDOM ->
                     b.setSchedule(IterativeSchedule.oneShot(end, target))
                             .optImportance(new RandomImportance(trial.seed()));
+            case ONESHOT_L2_PER_GROUP ->
+                    b.setSchedule(IterativeSchedule.oneShot(end, target)).optPerGroup(true);
+            case RANDOM_PER_GROUP ->
+                    b.setSchedule(IterativeSchedule.oneShot(end, target))
+                            .optImportance(new RandomImportance(trial.seed()))
+                            .optPerGroup(true);
+            case ITERATIVE_L2_GLOBAL_NORM -> {
+                if (!(trial.macBudget() > 0)) {
+                    throw new IllegalArgumentException(
+                            trial.method().label() + " needs a MAC budget (bench frontier)");
+                }
+                budget(trial.model()); // builds the dense cost model once per model
+                MacBudget budget = new MacBudget(costModels.get(trial.model()), groups.prunable());
+                b.setSchedule(new IterativeSchedule(start, end, settings.iterations(), 0))
+                        .optImportance(SquaredMagnitudeImportance.weightsAndGammas(block))
+                        .optNormalizeByGroupMean(true)
+                        .optMacBudget(budget, trial.macBudget());
+            }
             default ->
                     throw new IllegalArgumentException(
                             trial.method().label() + " is not a baseline");

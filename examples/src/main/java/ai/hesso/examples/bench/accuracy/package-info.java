@@ -10,5 +10,10 @@
  * table ({@link ai.hesso.examples.bench.accuracy.ResultsTable}) and one accuracy-versus-MACs plot
  * per model ({@link ai.hesso.examples.bench.accuracy.AccuracyPlot}). The pruning steps of the
  * baselines are the library's ({@code ai.hesso.examples.bench.baselines}).
+ *
+ * <p>{@code hesso bench frontier} ({@link ai.hesso.examples.bench.accuracy.FrontierBench}, {@link
+ * ai.hesso.examples.bench.accuracy.FrontierSettings}) runs the same trial machinery with a MAC
+ * budget on every trial: each method reaches the budget by its own rule, so the rows compare
+ * accuracy at equal measured MACs.
  */
 package ai.hesso.examples.bench.accuracy;

@@ -42,6 +42,9 @@ public final class MagnitudePruner implements AutoCloseable {
     private final IterativeSchedule schedule;
     private final ChannelImportance importance;
     private final boolean perGroup;
+    private final boolean normalize;
+    private final MacBudget budget;
+    private final double budgetFraction;
     private RemovalMasks masks;
     private int step;
 
@@ -51,6 +54,9 @@ public final class MagnitudePruner implements AutoCloseable {
         this.schedule = builder.schedule;
         this.importance = builder.importance;
         this.perGroup = builder.perGroup;
+        this.normalize = builder.normalize;
+        this.budget = builder.budget;
+        this.budgetFraction = builder.budgetFraction;
         this.masks = RemovalMasks.of(block, groups, Map.of());
     }
 
@@ -80,18 +86,40 @@ public final class MagnitudePruner implements AutoCloseable {
             for (NodeGroup g : groups) {
                 scores.put(g.name(), importance.scores(g, tensors));
             }
-            Map<String, int[]> next =
-                    perGroup
-                            ? PerGroupRanking.extend(groups, scores, masks.removed(), count)
-                            : GlobalRanking.extend(scores, masks.removed(), count);
+            Map<String, int[]> before = masks.removed();
+            if (normalize) {
+                scores = MeanNormalization.apply(scores, before);
+            }
+            Map<String, int[]> next;
+            if (budget != null) {
+                next = budget.extendGlobally(scores, before, goal(removal));
+            } else if (perGroup) {
+                next = PerGroupRanking.extend(groups, scores, before, count);
+            } else {
+                next = GlobalRanking.extend(scores, before, count);
+            }
             RemovalMasks grown = RemovalMasks.of(block, groups, next);
             masks.close();
             masks = grown;
             LOG.debug(
-                    "step {}: removal {} brings the removed channels to {}", step, removal, count);
+                    "step {}: removal {} brings the removed channels to {}",
+                    step,
+                    removal,
+                    masks.count());
         }
         masks.apply();
         return removal;
+    }
+
+    /**
+     * The MACs removal {@code i} of {@code n} must reach: the dense MACs lowered linearly to the
+     * budget, {@code dense - floor((dense - target) * i / n)}.
+     */
+    private long goal(int removal) {
+        long dense = budget.denseCost();
+        long target = budget.target(budgetFraction);
+        return dense
+                - (long) Math.floor((double) (dense - target) * removal / schedule.iterations());
     }
 
     /**
@@ -130,6 +158,9 @@ public final class MagnitudePruner implements AutoCloseable {
         private IterativeSchedule schedule;
         private ChannelImportance importance = new GroupMagnitudeImportance();
         private boolean perGroup;
+        private boolean normalize;
+        private MacBudget budget;
+        private double budgetFraction;
 
         private Builder() {}
 
@@ -191,6 +222,35 @@ public final class MagnitudePruner implements AutoCloseable {
         }
 
         /**
+         * Divides each group's scores by their mean over the group's present channels before
+         * ranking ({@link MeanNormalization}, Torch-Pruning's {@code normalizer='mean'}).
+         *
+         * @param normalize true to normalise; default false
+         * @return this builder
+         */
+        public Builder optNormalizeByGroupMean(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        /**
+         * Removes channels to a MAC budget instead of a count: removal {@code i} of the schedule's
+         * {@code n} extends the global ranking until the compact model costs at most {@code dense -
+         * (dense - floor(fraction * dense)) * i / n} MACs ({@link MacBudget#extendGlobally}); the
+         * schedule's target count is then not used (give 0).
+         *
+         * @param budget the cost model of this block's groups
+         * @param fraction the fraction of the dense MACs to keep, in {@code (0, 1)}
+         * @return this builder
+         */
+        public Builder optMacBudget(MacBudget budget, double fraction) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            budget.target(fraction); // validates the fraction
+            this.budgetFraction = fraction;
+            return this;
+        }
+
+        /**
          * Validates and builds the pruner.
          *
          * @return the pruner
@@ -216,6 +276,11 @@ public final class MagnitudePruner implements AutoCloseable {
                             "node group '" + g.name() + "' is not prunable: " + g.reason());
                 }
                 channels += g.channels();
+            }
+            if (budget != null && perGroup) {
+                throw new IllegalArgumentException(
+                        "optMacBudget ranks globally; with optPerGroup(true) give the per-group"
+                                + " count instead (MacBudget.perGroupCount)");
             }
             int most = channels - groups.size();
             if (schedule.targetCount() > most) {

@@ -73,7 +73,7 @@ class AccuracyBenchIT {
                         DIR,
                         out,
                         List.of(BenchModels.FASHION_CNN),
-                        List.of(Method.values()),
+                        AccuracySettings.accuracyMethods(),
                         List.of(3),
                         1,
                         8,

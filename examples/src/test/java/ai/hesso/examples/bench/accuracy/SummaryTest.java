@@ -30,7 +30,9 @@ class SummaryTest {
                 112,
                 112,
                 4000,
-                4_000_000);
+                4_000_000,
+                null,
+                "rule");
     }
 
     @Test
