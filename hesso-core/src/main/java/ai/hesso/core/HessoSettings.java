@@ -199,7 +199,8 @@ public final class HessoSettings {
                 + groupDivisible
                 + ", allocation="
                 + allocation
-                + (bounds.isNone() ? "" : ", groupSparsityBounds=" + bounds)
+                + ", groupSparsityBounds="
+                + bounds
                 + ", saliency={"
                 + saliency
                 + "}, cric="

@@ -1,5 +1,6 @@
 package ai.hesso.djl.checkpoint;
 
+import ai.hesso.core.GroupSparsityBounds;
 import ai.hesso.core.SettingsFingerprint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +52,13 @@ final class PrintedSettings {
         String allocation = p.remove("allocation");
         if (allocation != null) {
             b.add("allocation", allocation);
+        }
+        // likewise the group bounds: older text does not name them (none: floor 0, cap 1)
+        String printedBounds = p.remove("groupSparsityBounds");
+        if (printedBounds != null) {
+            GroupSparsityBounds bounds = bounds(printedBounds, pruning);
+            b.add("groupSparsity.floor", bounds.floor());
+            b.add("groupSparsity.cap", bounds.cap());
         }
         String saliency = required(p.remove("saliency"), "saliency", pruning);
         if (!saliency.startsWith("{") || !saliency.endsWith("}")) {
@@ -135,5 +143,21 @@ final class PrintedSettings {
                         + what
                         + "): "
                         + whole);
+    }
+
+    /** Reads {@code GroupSparsityBounds[floor=0.25, cap=0.75]}, the record's printed form. */
+    private static GroupSparsityBounds bounds(String printed, String pruning) {
+        String prefix = "GroupSparsityBounds[floor=";
+        int cap = printed.indexOf(", cap=");
+        if (!printed.startsWith(prefix) || cap < 0 || !printed.endsWith("]")) {
+            throw unreadable("groupSparsityBounds", pruning);
+        }
+        try {
+            return new GroupSparsityBounds(
+                    Double.parseDouble(printed.substring(prefix.length(), cap)),
+                    Double.parseDouble(printed.substring(cap + 6, printed.length() - 1)));
+        } catch (IllegalArgumentException e) {
+            throw unreadable("groupSparsityBounds", pruning);
+        }
     }
 }

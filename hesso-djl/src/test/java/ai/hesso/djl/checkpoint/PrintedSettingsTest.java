@@ -34,6 +34,10 @@ class PrintedSettingsTest {
                         .build(),
                 HessoSettings.builder().optTargetMacs(0.3).setPruningSteps(10).build(),
                 HessoSettings.builder()
+                        .setPruningSteps(10)
+                        .optGroupSparsityBounds(0.25, 0.75)
+                        .build(),
+                HessoSettings.builder()
                         .optTargetGroupSparsity(0.5)
                         .optCric(
                                 CricSettings.builder()
