@@ -101,7 +101,7 @@ class BenchFrontierCommandTest {
                         + " iterative-l2-per-group, random-per-group, scratch-per-group,"
                         + " iterative-l2-global-norm",
                 "--models|vgg19|hesso bench frontier: unknown model 'vgg19'; valid: [fashion-cnn,"
-                        + " resnet8]",
+                        + " resnet8, vit]",
                 "--limit|100|hesso bench frontier: the budget of 4 steps is too short: HESSO's five"
                         + " periods need at least 50 (raise --epochs or --limit, or lower"
                         + " --batch-size)"

@@ -59,11 +59,7 @@ public final class BoundedSelection {
         int[] chosen = new int[quota];
         int k = 0;
         for (int g = 0; g < groups; g++) {
-            int offset = index.offset(g);
-            int end = offset + index.prunableGroups().get(g).channels();
-            for (int c :
-                    LowestScores.select(
-                            scores, c -> c >= offset && c < end && candidate.test(c), due[g])) {
+            for (int c : LowestScores.inGroup(index, g, scores, candidate, due[g])) {
                 chosen[k++] = c;
                 taken[c] = true;
                 chosenPerGroup[g]++;

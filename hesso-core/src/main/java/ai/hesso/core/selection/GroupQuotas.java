@@ -89,11 +89,7 @@ public final class GroupQuotas {
         int[] chosen = new int[Arrays.stream(share).sum()];
         int k = 0;
         for (int g = 0; g < share.length; g++) {
-            int offset = index.offset(g);
-            int end = offset + index.prunableGroups().get(g).channels();
-            for (int c :
-                    LowestScores.select(
-                            scores, c -> c >= offset && c < end && candidate.test(c), share[g])) {
+            for (int c : LowestScores.inGroup(index, g, scores, candidate, share[g])) {
                 chosen[k++] = c;
             }
         }

@@ -1,5 +1,6 @@
 package ai.hesso.core.selection;
 
+import ai.hesso.core.group.ChannelIndex;
 import java.util.Comparator;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -32,6 +33,23 @@ public final class LowestScores {
                 .limit(count)
                 .mapToInt(Integer::intValue)
                 .toArray();
+    }
+
+    /**
+     * Returns the {@code count} lowest-scoring candidates of one prunable group.
+     *
+     * @param index the prunable channels
+     * @param group the position in the prunable groups
+     * @param scores one score per global channel
+     * @param candidate which global channels may be chosen
+     * @param count how many to choose, at least 0
+     * @return the chosen global channel indices, ordered by ascending score, then index
+     */
+    public static int[] inGroup(
+            ChannelIndex index, int group, double[] scores, IntPredicate candidate, int count) {
+        int offset = index.offset(group);
+        int end = offset + index.prunableGroups().get(group).channels();
+        return select(scores, c -> c >= offset && c < end && candidate.test(c), count);
     }
 
     /** Orders channel indices by ascending score, then ascending index. */

@@ -152,16 +152,7 @@ public final class PlanExecutor implements AutoCloseable {
             }
             t = clock.start();
             if (member != null && mustMask(plan, slot, member.group())) {
-                NDArray multiplier =
-                        rowMasks.multiplier(
-                                plan,
-                                member.group(),
-                                member.channels(),
-                                slot.device(),
-                                weight.getDataType(),
-                                member.member().axis(),
-                                weight.getShape().dimension(),
-                                member.member().rowsPerChannel());
+                NDArray multiplier = rowMasks.multiplier(plan, rows(slot, member, weight));
                 if (multiplier != null) {
                     x.muli(multiplier);
                     maskedTensors++;
@@ -234,8 +225,12 @@ public final class PlanExecutor implements AutoCloseable {
     /** Returns the 0/1 multiplier of a member's rows that are not pruned, null when none is. */
     private NDArray keepMultiplier(
             StepPlan plan, TensorSlot slot, MemberSlot member, NDArray weight) {
-        return rowMasks.keep(
-                plan.masks(),
+        return rowMasks.keep(plan.masks(), rows(slot, member, weight));
+    }
+
+    /** The rows of a member tensor that its group's multipliers are shaped for. */
+    private static RowMasks.Rows rows(TensorSlot slot, MemberSlot member, NDArray weight) {
+        return new RowMasks.Rows(
                 member.group(),
                 member.channels(),
                 slot.device(),

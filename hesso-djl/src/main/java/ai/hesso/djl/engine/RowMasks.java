@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.hesso.core.StepPlan;
 import ai.hesso.core.group.ChannelAxis;
 import ai.hesso.core.identification.ChannelMasks;
@@ -28,17 +29,36 @@ final class RowMasks implements AutoCloseable {
     private final NDManager manager;
     private long version = -1;
     private final Map<IndicatorKey, NDArray> indicators = new HashMap<>();
-    private final Map<MultiplierKey, NDArray> stepMultipliers = new HashMap<>();
-    private final Map<MultiplierKey, NDArray> keepMultipliers = new HashMap<>();
+    private final Map<Rows, NDArray> stepMultipliers = new HashMap<>();
+    private final Map<Rows, NDArray> keepMultipliers = new HashMap<>();
     private int multiplierStep = -1;
 
     /** One group's 0/1 indicator of important (or redundant) rows, on one device and type. */
     private record IndicatorKey(
             int group, Device device, DataType type, boolean important, int rowsPerChannel) {}
 
-    /** One group's step multiplier, shaped for members of one rank and channel axis. */
-    private record MultiplierKey(
-            int group, Device device, DataType type, ChannelAxis axis, int rank, int rows) {}
+    /**
+     * The rows of one member tensor that a multiplier is built for: its prunable group and the
+     * group's channel count, the tensor's device and type, its channel axis and rank, and the
+     * indices each channel owns on that axis (an attention head's rows). Members alike in all of
+     * these share one multiplier.
+     *
+     * @param group the position in the prunable groups
+     * @param channels the group's channel count
+     * @param device the tensor's device
+     * @param type the tensor's data type
+     * @param axis the member's channel axis
+     * @param rank the tensor's rank
+     * @param rowsPerChannel the indices each channel owns on the axis
+     */
+    record Rows(
+            int group,
+            int channels,
+            Device device,
+            DataType type,
+            ChannelAxis axis,
+            int rank,
+            int rowsPerChannel) {}
 
     RowMasks(NDManager manager) {
         this.manager = manager;
@@ -46,22 +66,13 @@ final class RowMasks implements AutoCloseable {
 
     /**
      * Returns the multiplier of one group on one device for a plan, shaped to broadcast over a
-     * member tensor of rank {@code rank} and type {@code type} with channels on {@code axis}; null
-     * when the group has no redundant or pruned rows. A member whose channels own {@code
-     * rowsPerChannel} consecutive indices (an attention head's rows) gets each channel's factor
-     * repeated that many times.
+     * member tensor described by {@code rows} (rank, type, channel axis); null when the group has
+     * no redundant or pruned rows. A member whose channels own {@code rowsPerChannel} consecutive
+     * indices (an attention head's rows) gets each channel's factor repeated that many times.
      */
-    NDArray multiplier(
-            StepPlan plan,
-            int group,
-            int channels,
-            Device device,
-            DataType type,
-            ChannelAxis axis,
-            int rank,
-            int rowsPerChannel) {
+    NDArray multiplier(StepPlan plan, Rows rows) {
         ChannelMasks masks = plan.masks();
-        if (!masks.touches(group)) {
+        if (!masks.touches(rows.group())) {
             return null;
         }
         follow(masks);
@@ -70,20 +81,15 @@ final class RowMasks implements AutoCloseable {
             stepMultipliers.clear();
             multiplierStep = plan.step();
         }
-        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
-        NDArray multiplier = stepMultipliers.get(key);
+        NDArray multiplier = stepMultipliers.get(rows);
         if (multiplier == null) {
-            NDArray important =
-                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
-            NDArray redundant =
-                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
+            NDArray important = indicator(rows, masks, true);
+            NDArray redundant = indicator(rows, masks, false);
             try (NDArray scaled = redundant.mul(plan.redundantFactor());
                     NDArray flat = important.add(scaled)) {
-                multiplier =
-                        flat.reshape(
-                                ChannelRows.broadcastShape(channels * rowsPerChannel, axis, rank));
+                multiplier = flat.reshape(broadcastShape(rows));
             }
-            stepMultipliers.put(key, multiplier);
+            stepMultipliers.put(rows, multiplier);
         }
         return multiplier;
     }
@@ -93,32 +99,19 @@ final class RowMasks implements AutoCloseable {
      * rows, {@code 1} for the others), shaped like {@link #multiplier}; null when the group has no
      * pruned row. It changes only with the masks, so it is built once per masks version.
      */
-    NDArray keep(
-            ChannelMasks masks,
-            int group,
-            int channels,
-            Device device,
-            DataType type,
-            ChannelAxis axis,
-            int rank,
-            int rowsPerChannel) {
-        if (masks.pruned(group).length == 0) {
+    NDArray keep(ChannelMasks masks, Rows rows) {
+        if (masks.pruned(rows.group()).length == 0) {
             return null;
         }
         follow(masks);
-        MultiplierKey key = new MultiplierKey(group, device, type, axis, rank, rowsPerChannel);
-        NDArray keep = keepMultipliers.get(key);
+        NDArray keep = keepMultipliers.get(rows);
         if (keep == null) {
-            NDArray important =
-                    indicator(group, device, type, channels, rowsPerChannel, masks, true);
-            NDArray redundant =
-                    indicator(group, device, type, channels, rowsPerChannel, masks, false);
+            NDArray important = indicator(rows, masks, true);
+            NDArray redundant = indicator(rows, masks, false);
             try (NDArray flat = important.add(redundant)) {
-                keep =
-                        flat.reshape(
-                                ChannelRows.broadcastShape(channels * rowsPerChannel, axis, rank));
+                keep = flat.reshape(broadcastShape(rows));
             }
-            keepMultipliers.put(key, keep);
+            keepMultipliers.put(rows, keep);
         }
         return keep;
     }
@@ -131,15 +124,18 @@ final class RowMasks implements AutoCloseable {
         }
     }
 
-    private NDArray indicator(
-            int group,
-            Device device,
-            DataType type,
-            int channels,
-            int rows,
-            ChannelMasks masks,
-            boolean important) {
-        IndicatorKey key = new IndicatorKey(group, device, type, important, rows);
+    private static Shape broadcastShape(Rows rows) {
+        return ChannelRows.broadcastShape(
+                rows.channels() * rows.rowsPerChannel(), rows.axis(), rows.rank());
+    }
+
+    private NDArray indicator(Rows rows, ChannelMasks masks, boolean important) {
+        int group = rows.group();
+        int channels = rows.channels();
+        Device device = rows.device();
+        DataType type = rows.type();
+        int rowsPerChannel = rows.rowsPerChannel();
+        IndicatorKey key = new IndicatorKey(group, device, type, important, rowsPerChannel);
         return indicators.computeIfAbsent(
                 key,
                 k -> {
@@ -157,7 +153,7 @@ final class RowMasks implements AutoCloseable {
                             perChannel[c] = 1f;
                         }
                     }
-                    float[] values = ChannelRows.perIndex(perChannel, rows);
+                    float[] values = ChannelRows.perIndex(perChannel, rowsPerChannel);
                     try (NDManager onDevice = manager.newSubManager(device)) {
                         NDArray array = onDevice.create(values).toType(type, false);
                         array.attach(manager);

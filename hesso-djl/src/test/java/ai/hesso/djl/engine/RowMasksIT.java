@@ -38,26 +38,40 @@ class RowMasksIT {
             StepPlan plan = plan(7, 2.0 / 3, masks(0));
             NDArray rows =
                     rowMasks.multiplier(
-                            plan, 0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 4, 1);
+                            plan,
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 4, 1));
             assertEquals(new Shape(4, 1, 1, 1), rows.getShape());
             assertArrayEquals(new float[] {1, 2f / 3, 1, 0}, rows.toFloatArray());
             NDArray columns =
                     rowMasks.multiplier(
-                            plan, 0, 4, Device.cpu(), DataType.FLOAT64, ChannelAxis.SECOND, 3, 1);
+                            plan,
+                            new RowMasks.Rows(
+                                    0,
+                                    4,
+                                    Device.cpu(),
+                                    DataType.FLOAT64,
+                                    ChannelAxis.SECOND,
+                                    3,
+                                    1));
             assertEquals(new Shape(1, 4, 1), columns.getShape());
             // float64 members get the float64 factor, exactly
             assertArrayEquals(new double[] {1, 2.0 / 3, 1, 0}, columns.toDoubleArray());
             // an attention head's member: each channel's factor on its 3 consecutive rows
             NDArray heads =
                     rowMasks.multiplier(
-                            plan, 0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 3);
+                            plan,
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 3));
             assertEquals(new Shape(12, 1), heads.getShape());
             float r = 2f / 3;
             assertArrayEquals(
                     new float[] {1, 1, 1, r, r, r, 1, 1, 1, 0, 0, 0}, heads.toFloatArray());
             assertNull(
                     rowMasks.multiplier(
-                            plan, 1, 5, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1),
+                            plan,
+                            new RowMasks.Rows(
+                                    1, 5, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1)),
                     "an untouched group needs no multiplier");
         }
     }
@@ -71,36 +85,21 @@ class RowMasksIT {
             NDArray first =
                     rowMasks.multiplier(
                             plan(3, 0.5, masks),
-                            0,
-                            4,
-                            Device.cpu(),
-                            DataType.FLOAT32,
-                            ChannelAxis.FIRST,
-                            2,
-                            1);
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1));
             NDArray again =
                     rowMasks.multiplier(
                             plan(3, 0.5, masks),
-                            0,
-                            4,
-                            Device.cpu(),
-                            DataType.FLOAT32,
-                            ChannelAxis.FIRST,
-                            2,
-                            1);
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1));
             assertSame(first, again, "members of one group share the step's multiplier");
             // two indicators and one multiplier
             assertEquals(3, state.getManagedArrays().size());
             NDArray next =
                     rowMasks.multiplier(
                             plan(4, 0.0, masks),
-                            0,
-                            4,
-                            Device.cpu(),
-                            DataType.FLOAT32,
-                            ChannelAxis.FIRST,
-                            2,
-                            1);
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1));
             assertNotSame(first, next);
             assertArrayEquals(new float[] {1, 0, 1, 0}, next.toFloatArray());
             assertEquals(3, state.getManagedArrays().size(), "the old step's multiplier closed");
@@ -112,13 +111,8 @@ class RowMasksIT {
             NDArray rebuilt =
                     rowMasks.multiplier(
                             plan(5, 0.25, moved),
-                            0,
-                            4,
-                            Device.cpu(),
-                            DataType.FLOAT32,
-                            ChannelAxis.FIRST,
-                            2,
-                            1);
+                            new RowMasks.Rows(
+                                    0, 4, Device.cpu(), DataType.FLOAT32, ChannelAxis.FIRST, 2, 1));
             assertArrayEquals(new float[] {0.25f, 0, 1, 0}, rebuilt.toFloatArray());
             assertEquals(3, state.getManagedArrays().size(), "old indicators closed");
         }
