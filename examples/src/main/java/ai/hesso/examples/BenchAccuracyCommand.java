@@ -41,6 +41,8 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
 
     @Mixin private DataDirOption data;
 
+    @Mixin private TrialBudgetOptions budget;
+
     @Option(
             names = "--quick",
             description =
@@ -56,13 +58,6 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
     private Path out;
 
     @Option(
-            names = "--models",
-            paramLabel = "M",
-            split = ",",
-            description = "fashion-cnn,resnet8 (the presets' models) and vit")
-    private List<String> models;
-
-    @Option(
             names = "--methods",
             paramLabel = "M",
             split = ",",
@@ -70,24 +65,6 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
                     "dense,hesso,hesso-cric,hesso-macs,hesso-per-group,oneshot-l2,iterative-l2,"
                             + "iterative-l2-per-group,random,scratch")
     private List<String> methods;
-
-    @Option(names = "--seeds", paramLabel = "N", split = ",", description = "e.g. 1,2,3")
-    private List<Integer> seeds;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "epochs per method")
-    private Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "images per step")
-    private Integer batchSize;
-
-    @Option(names = "--limit", paramLabel = "N", description = "training images, the first N")
-    private Integer limit;
-
-    @Option(names = "--test-limit", paramLabel = "N", description = "test images, the first N")
-    private Integer testLimit;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "peak SGD learning rate")
-    private Float learningRate;
 
     @Option(
             names = "--sparsities",
@@ -128,14 +105,14 @@ public final class BenchAccuracyCommand implements Callable<Integer> {
         return new AccuracySettings(
                 data.directory(),
                 out,
-                models != null ? models : p.models(),
+                budget.models(p.models()),
                 methods != null ? methods.stream().map(Method::of).toList() : p.methods(),
-                seeds != null ? seeds : p.seeds(),
-                epochs != null ? epochs : p.epochs(),
-                batchSize != null ? batchSize : p.batchSize(),
-                limit != null ? limit : p.trainLimit(),
-                testLimit != null ? testLimit : p.testLimit(),
-                learningRate != null ? learningRate : p.learningRate(),
+                budget.seeds(p.seeds()),
+                budget.epochs(p.epochs()),
+                budget.batchSize(p.batchSize()),
+                budget.trainLimit(p.trainLimit()),
+                budget.testLimit(p.testLimit()),
+                budget.learningRate(p.learningRate()),
                 sparsities != null ? sparsities : p.sparsities(),
                 baselineSparsities != null ? baselineSparsities : p.baselineSparsities(),
                 cricSparsity != null ? cricSparsity : p.cricSparsity(),

@@ -44,6 +44,8 @@ public final class BenchFrontierCommand implements Callable<Integer> {
 
     @Mixin private DataDirOption data;
 
+    @Mixin private TrialBudgetOptions budget;
+
     @Option(
             names = "--quick",
             description =
@@ -58,9 +60,6 @@ public final class BenchFrontierCommand implements Callable<Integer> {
             description = "output directory (default: ${DEFAULT-VALUE})")
     private Path out;
 
-    @Option(names = "--models", paramLabel = "M", split = ",", description = "fashion-cnn,resnet8")
-    private List<String> models;
-
     @Option(
             names = "--methods",
             paramLabel = "M",
@@ -69,24 +68,6 @@ public final class BenchFrontierCommand implements Callable<Integer> {
                     "dense,hesso-per-group,hesso-macs,oneshot-l2-per-group,iterative-l2-per-group,"
                             + "random-per-group,scratch-per-group,iterative-l2-global-norm")
     private List<String> methods;
-
-    @Option(names = "--seeds", paramLabel = "N", split = ",", description = "e.g. 1,2,3")
-    private List<Integer> seeds;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "epochs per method")
-    private Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "images per step")
-    private Integer batchSize;
-
-    @Option(names = "--limit", paramLabel = "N", description = "training images, the first N")
-    private Integer limit;
-
-    @Option(names = "--test-limit", paramLabel = "N", description = "test images, the first N")
-    private Integer testLimit;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "peak SGD learning rate")
-    private Float learningRate;
 
     @Option(
             names = "--budgets",
@@ -117,14 +98,14 @@ public final class BenchFrontierCommand implements Callable<Integer> {
         return new FrontierSettings(
                 data.directory(),
                 out,
-                models != null ? models : p.models(),
+                budget.models(p.models()),
                 methods != null ? methods.stream().map(Method::of).toList() : p.methods(),
-                seeds != null ? seeds : p.seeds(),
-                epochs != null ? epochs : p.epochs(),
-                batchSize != null ? batchSize : p.batchSize(),
-                limit != null ? limit : p.trainLimit(),
-                testLimit != null ? testLimit : p.testLimit(),
-                learningRate != null ? learningRate : p.learningRate(),
+                budget.seeds(p.seeds()),
+                budget.epochs(p.epochs()),
+                budget.batchSize(p.batchSize()),
+                budget.trainLimit(p.trainLimit()),
+                budget.testLimit(p.testLimit()),
+                budget.learningRate(p.learningRate()),
                 budgets != null ? budgets : p.budgets(),
                 iterations != null ? iterations : p.iterations());
     }
