@@ -92,12 +92,22 @@ public final class ChannelMasks {
     }
 
     /**
+     * Whether a group has pruned channels, rows held at exactly zero.
+     *
+     * @param group the position in the prunable groups
+     * @return true when {@link #pruned(int)} is not empty
+     */
+    public boolean prunes(int group) {
+        return pruned.get(group).length > 0;
+    }
+
+    /**
      * Whether any row of a group is projected or zeroed.
      *
      * @param group the position in the prunable groups
      * @return true when the engine must touch the group's rows
      */
     public boolean touches(int group) {
-        return redundant.get(group).length > 0 || pruned.get(group).length > 0;
+        return projects(group) || prunes(group);
     }
 }

@@ -4,7 +4,6 @@ import ai.hesso.core.GroupSparsityBounds;
 import ai.hesso.core.group.ChannelIndex;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
-import java.util.stream.IntStream;
 
 /**
  * The global selection with per-group floors and caps ({@link GroupSparsityBounds}). In each
@@ -73,16 +72,7 @@ public final class BoundedSelection {
                             - chosenPerGroup[g];
         }
         int[] order =
-                IntStream.range(0, scores.length)
-                        .filter(c -> candidate.test(c) && !taken[c])
-                        .boxed()
-                        .sorted(
-                                (a, b) ->
-                                        scores[a] != scores[b]
-                                                ? Double.compare(scores[a], scores[b])
-                                                : Integer.compare(a, b))
-                        .mapToInt(Integer::intValue)
-                        .toArray();
+                LowestScores.select(scores, c -> candidate.test(c) && !taken[c], scores.length);
         for (int c : order) {
             if (k == quota) {
                 break;

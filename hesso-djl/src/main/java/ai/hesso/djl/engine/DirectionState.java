@@ -147,13 +147,7 @@ final class DirectionState {
             return;
         }
         clearedMasksVersion = masksVersion;
-        // the moments hold finite values only (non-finite steps never reach them): x * 0 == 0
-        if (first != null) {
-            first.muli(keep);
-        }
-        if (second != null) {
-            second.muli(keep);
-        }
+        clearRows(keep);
     }
 
     /**
@@ -173,6 +167,12 @@ final class DirectionState {
             return;
         }
         settledMasksVersion = masksVersion;
+        clearRows(keep);
+    }
+
+    /** Multiplies the state by a 0/1 row multiplier. */
+    private void clearRows(NDArray keep) {
+        // the moments hold finite values only (non-finite steps never reach them): x * 0 == 0
         if (first != null) {
             first.muli(keep);
         }

@@ -100,7 +100,8 @@ final class RowMasks implements AutoCloseable {
      * pruned row. It changes only with the masks, so it is built once per masks version.
      */
     NDArray keep(ChannelMasks masks, Rows rows) {
-        if (masks.pruned(rows.group()).length == 0) {
+        // asked for every member tensor at every update: no copy of the pruned set
+        if (!masks.prunes(rows.group())) {
             return null;
         }
         follow(masks);
