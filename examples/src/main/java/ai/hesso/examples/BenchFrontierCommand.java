@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
                     + " budget on the cost model, HESSO with the MAC budget, and Torch-Pruning's"
                     + " normalised global magnitude pruner to the budget; writes results.json and"
                     + " accuracy-vs-MACs plots.",
-            "Without --quick: all 60,000 images, 6 epochs, seeds 1,2,3, budgets 0.4,0.2,0.1 (132"
-                    + " trials, about 3 hours on 2 cores)."
+            "Without --quick: all 60,000 images, 2 epochs, seeds 1,2,3, budgets 0.2,0.1 (102"
+                    + " trials, about 2 hours on 2 cores)."
         })
 public final class BenchFrontierCommand implements Callable<Integer> {
 
@@ -65,7 +65,8 @@ public final class BenchFrontierCommand implements Callable<Integer> {
             paramLabel = "M",
             split = ",",
             description =
-                    "dense,hesso-per-group,hesso-macs,oneshot-l2-per-group,iterative-l2-per-group,"
+                    "dense,hesso-per-group,hesso-macs,hesso-macs-banded,oneshot-l2-per-group,"
+                            + "iterative-l2-per-group,"
                             + "random-per-group,scratch-per-group,iterative-l2-global-norm")
     private List<String> methods;
 

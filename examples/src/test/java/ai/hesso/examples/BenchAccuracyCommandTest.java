@@ -107,8 +107,9 @@ class BenchAccuracyCommandTest {
                 "--models|vgg19|hesso bench accuracy: unknown model 'vgg19'; valid: [fashion-cnn,"
                         + " resnet8, vit]",
                 "--methods|magic|hesso bench accuracy: unknown method 'magic'; valid: dense, hesso,"
-                        + " hesso-cric, hesso-macs, hesso-per-group, oneshot-l2, iterative-l2,"
-                        + " iterative-l2-per-group, random, scratch, oneshot-l2-per-group,"
+                        + " hesso-cric, hesso-macs, hesso-macs-banded, hesso-per-group, oneshot-l2,"
+                        + " iterative-l2, iterative-l2-per-group, random, scratch,"
+                        + " oneshot-l2-per-group,"
                         + " random-per-group, scratch-per-group, iterative-l2-global-norm",
                 "--methods|dense,random-per-group|hesso bench accuracy: --methods:"
                         + " random-per-group runs only in 'hesso bench frontier', at a MAC budget",

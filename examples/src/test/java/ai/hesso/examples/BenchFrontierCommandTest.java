@@ -40,32 +40,34 @@ class BenchFrontierCommandTest {
         assertEquals(FrontierSettings.quick(s.dataDirectory(), Path.of("/tmp/x")), s);
         // 1600 / 64 -> 25 steps per epoch, 50 per method: the fewest HESSO's periods allow
         assertEquals(50, s.totalSteps());
-        // per model: dense, then the seven methods at 20% of the dense MACs
+        // per model: dense, then the eight methods at 20% of the dense MACs
         List<Trial> trials = s.trials();
-        assertEquals(16, trials.size());
+        assertEquals(18, trials.size());
         assertEquals(
                 List.of(
                         new Trial("fashion-cnn", Method.DENSE, 0, 1),
                         new Trial("fashion-cnn", Method.HESSO_PER_GROUP, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.HESSO_MACS, 0, 1, 0.2),
+                        new Trial("fashion-cnn", Method.HESSO_MACS_BANDED, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.ONESHOT_L2_PER_GROUP, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.ITERATIVE_L2_PER_GROUP, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.RANDOM_PER_GROUP, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.SCRATCH_PER_GROUP, 0, 1, 0.2),
                         new Trial("fashion-cnn", Method.ITERATIVE_L2_GLOBAL_NORM, 0, 1, 0.2)),
-                trials.subList(0, 8));
+                trials.subList(0, 9));
         assertEquals("fashion-cnn hesso-macs macs 0.20 seed 1", trials.get(2).label());
     }
 
     @Test
-    void fullRunsThreeBudgetsLargestFirstOverThreeSeeds() {
+    void fullRunsTwoBudgetsLargestFirstOverThreeSeeds() {
         FrontierSettings s = parse();
         assertEquals(List.of(1, 2, 3), s.seeds());
-        assertEquals(6 * 469, s.totalSteps());
-        // per model and seed: dense, then 7 methods at each of 3 budgets
-        assertEquals(2 * 3 * 22, s.trials().size());
-        assertEquals(0.4, s.trials().get(1).macBudget());
-        assertEquals(0.1, s.trials().get(21).macBudget());
+        assertEquals(List.of("fashion-cnn", "resnet8"), s.models());
+        assertEquals(2 * 469, s.totalSteps());
+        // per model and seed: dense, then 8 methods at each of 2 budgets
+        assertEquals(2 * 3 * 17, s.trials().size());
+        assertEquals(0.2, s.trials().get(1).macBudget());
+        assertEquals(0.1, s.trials().get(16).macBudget());
     }
 
     @Test
@@ -97,7 +99,8 @@ class BenchFrontierCommandTest {
                 "--budgets|1.2|hesso bench frontier: --budgets values are fractions of the dense"
                         + " MACs in (0, 1), got 1.2",
                 "--methods|hesso|hesso bench frontier: --methods: hesso is not a frontier method;"
-                        + " valid: dense, hesso-per-group, hesso-macs, oneshot-l2-per-group,"
+                        + " valid: dense, hesso-per-group, hesso-macs, hesso-macs-banded,"
+                        + " oneshot-l2-per-group,"
                         + " iterative-l2-per-group, random-per-group, scratch-per-group,"
                         + " iterative-l2-global-norm",
                 "--models|vgg19|hesso bench frontier: unknown model 'vgg19'; valid: [fashion-cnn,"

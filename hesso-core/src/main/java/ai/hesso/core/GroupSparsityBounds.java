@@ -1,5 +1,7 @@
 package ai.hesso.core;
 
+import ai.hesso.core.group.ChannelIndex;
+
 /**
  * Per-group floors and caps on the global selection: every prunable node group ends with at least
  * {@code floor} and at most {@code cap} of its channels pruned ({@code floor(fraction * n)}
@@ -7,7 +9,9 @@ package ai.hesso.core;
  * groups, which tends to empty cheap late layers and keep expensive early ones; a floor makes every
  * layer give some channels, a cap keeps every layer from being emptied, and the rest of each
  * period's quota still goes to the lowest scores over all groups ({@link
- * ai.hesso.core.selection.BoundedSelection}).
+ * ai.hesso.core.selection.BoundedSelection}). Under a MAC budget the floors' dues are taken first
+ * and the rest of each period's cost goes by saliency per MAC saved, never past a cap ({@link
+ * ai.hesso.core.selection.MacBudgetSelection}).
  *
  * <p>{@code new GroupSparsityBounds(0, 1)} ({@link #NONE}) is the paper's selection, unchanged; a
  * floor equal to the target sparsity is close to {@link Allocation#PER_GROUP}.
@@ -74,5 +78,17 @@ public record GroupSparsityBounds(double floor, double cap) {
      */
     public int capCount(int channels) {
         return (int) Math.floor(cap * channels);
+    }
+
+    /**
+     * Returns the fewest channels the cap lets each prunable group keep.
+     *
+     * @param index the prunable channels
+     * @return {@code n - capCount(n)} for each prunable group of {@code n} channels, in index order
+     */
+    public int[] leastKept(ChannelIndex index) {
+        return index.prunableGroups().stream()
+                .mapToInt(g -> g.channels() - capCount(g.channels()))
+                .toArray();
     }
 }

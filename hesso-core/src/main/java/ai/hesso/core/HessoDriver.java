@@ -126,21 +126,25 @@ public final class HessoDriver {
                             + " the model (HessoDriver(settings, groups, saved, costModel))");
         }
         ChannelCosts costs = new ChannelCosts(costModel, index);
-        long least = costs.minimumCost(settings.groupDivisible());
+        GroupSparsityBounds bounds = settings.groupSparsityBounds();
+        long least =
+                costs.cost(costs.leastWidths(settings.groupDivisible(), bounds.leastKept(index)));
         if (index.size() > 0 && least > Math.floor(fraction * costs.denseCost())) {
             double reachable = (double) least / costs.denseCost();
             throw new IllegalArgumentException(
                     String.format(
                             "targetMacs %s is out of reach: with every prunable node group down"
-                                    + " to %d channel(s) (groupDivisible) and the other layers"
-                                    + " unchanged the model keeps %,d of %,d MACs (%.4f); set"
-                                    + " targetMacs to at least %.4f",
+                                    + " to %s and the other layers unchanged the model keeps %,d"
+                                    + " of %,d MACs (%.4f); set targetMacs to at least %.4f%s",
                             fraction,
-                            settings.groupDivisible(),
+                            bounds.cap() < 1
+                                    ? "what the group sparsity cap " + bounds.cap() + " allows"
+                                    : settings.groupDivisible() + " channel(s) (groupDivisible)",
                             least,
                             costs.denseCost(),
                             reachable,
-                            Math.ceil(reachable * 1e4) / 1e4));
+                            Math.ceil(reachable * 1e4) / 1e4,
+                            bounds.cap() < 1 ? ", or raise the cap" : ""));
         }
         return costs;
     }

@@ -244,8 +244,9 @@ public final class HessoSettings {
          * the dense model's, and as close to it as channel granularity allows. The budget is
          * reached in the same periods (or CRIC's single selection) as a group sparsity, each period
          * removing an equal share of the dense MACs, by {@link
-         * ai.hesso.core.selection.MacBudgetSelection}. Works with CRIC and {@code groupDivisible}.
-         * Do not combine with {@link #optTargetGroupSparsity}.
+         * ai.hesso.core.selection.MacBudgetSelection}. Works with CRIC and {@code groupDivisible},
+         * and in HESSO's periods with {@link #optGroupSparsityBounds(double, double)}. Do not
+         * combine with {@link #optTargetGroupSparsity}.
          *
          * @param fraction of the dense MACs to keep, in {@code (0, 1)}, e.g. 0.3
          * @return this builder
@@ -356,11 +357,16 @@ public final class HessoSettings {
          * Bounds what the global selection may take from each prunable node group: every group ends
          * with at least {@code floor} and at most {@code cap} of its channels pruned, the rest of
          * each period's quota going to the lowest scores over all groups ({@link
-         * GroupSparsityBounds}). Needs a group sparsity target between the two, HESSO's periods and
-         * {@link Allocation#GLOBAL}; a MAC budget and CRIC refuse it. Default: no floor, no cap.
+         * GroupSparsityBounds}). With a MAC budget ({@link #optTargetMacs(double)}) the floors are
+         * taken first and the rest of each period's cost goes by saliency per MAC saved, never past
+         * a cap: the MAC-aware allocation whose widths stay within a band. Needs HESSO's periods
+         * and {@link Allocation#GLOBAL}, and a group sparsity target between the two when there is
+         * no MAC budget; CRIC refuses it. Default: no floor, no cap.
          *
-         * @param floor the fraction every group must lose, in {@code [0, target]}
-         * @param cap the most any group may lose, in {@code [target, 1]}
+         * @param floor the fraction every group must lose, in {@code [0, target]} with a group
+         *     sparsity target
+         * @param cap the most any group may lose, in {@code [target, 1]} with a group sparsity
+         *     target
          * @return this builder
          * @throws IllegalArgumentException when a bound is outside {@code [0, 1]} or the cap is
          *     below the floor
@@ -412,17 +418,20 @@ public final class HessoSettings {
                 return;
             }
             String set = "optGroupSparsityBounds(" + bounds.floor() + ", " + bounds.cap() + ")";
-            if (targetMacs != null || cric != null || allocation != Allocation.GLOBAL) {
+            if (cric != null || allocation != Allocation.GLOBAL) {
                 throw new IllegalArgumentException(
                         set
                                 + " bounds the global selection of HESSO's periods; "
-                                + (targetMacs != null
-                                        ? "a MAC budget (optTargetMacs) selects by cost"
-                                        : cric != null
-                                                ? "CRIC's vote selects without it"
-                                                : "Allocation.PER_GROUP already takes the same"
-                                                        + " fraction from every group")
+                                + (cric != null
+                                        ? "CRIC's vote selects without it"
+                                        : "Allocation.PER_GROUP already takes the same"
+                                                + " fraction from every group")
                                 + ": remove one of them");
+            }
+            if (targetMacs != null) {
+                // a MAC budget has no channel count to check against the bounds; a cap that
+                // leaves the budget out of reach is refused where the cost model is known
+                return;
             }
             double target =
                     targetGroupSparsity == null

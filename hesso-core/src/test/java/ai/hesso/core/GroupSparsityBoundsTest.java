@@ -66,7 +66,7 @@ class GroupSparsityBoundsTest {
     }
 
     @Test
-    void perGroupAllocationAndMacBudgetsRefuseBounds() {
+    void perGroupAllocationAndCricRefuseBoundsAMacBudgetTakesThem() {
         IllegalArgumentException perGroup =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -81,16 +81,28 @@ class GroupSparsityBoundsTest {
                         + " Allocation.PER_GROUP already takes the same fraction from every group:"
                         + " remove one of them",
                 perGroup.getMessage());
-        IllegalArgumentException macs =
+        IllegalArgumentException cric =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
                                 HessoSettings.builder()
-                                        .setPruningSteps(10)
                                         .optTargetMacs(0.3)
+                                        .optCric(
+                                                ai.hesso.core.cric.CricSettings.builder()
+                                                        .setStartCricStep(3)
+                                                        .build())
                                         .optGroupSparsityBounds(0, 0.8)
                                         .build());
-        assertTrue(macs.getMessage().contains("a MAC budget (optTargetMacs) selects by cost"));
+        assertTrue(cric.getMessage().contains("CRIC's vote selects without it"));
+        // a MAC budget has no channel count: any floor and cap are taken (reach is checked
+        // against the cost model, MacBudgetDriverTest)
+        HessoSettings macs =
+                HessoSettings.builder()
+                        .setPruningSteps(10)
+                        .optTargetMacs(0.3)
+                        .optGroupSparsityBounds(0.6, 0.9)
+                        .build();
+        assertEquals(new GroupSparsityBounds(0.6, 0.9), macs.groupSparsityBounds());
     }
 
     @Test

@@ -160,6 +160,53 @@ class MacBudgetDriverTest {
     }
 
     @Test
+    void boundsUnderAMacBudgetKeepEveryGroupWithinItsBand() {
+        // floor = cap = 0.5: conv1 loses exactly 4 of 8, conv2 3 of 6, whatever the budget asks:
+        // (4, 3) costs 120 + 60 + 24 = 204, within 0.4 * 528 = 211
+        HessoDriver pinned = run(periodic(0.4).optGroupSparsityBounds(0.5, 0.5).build());
+        assertArrayEquals(new int[] {4, 3}, kept(pinned));
+        // without bounds the walk ends elsewhere, within the same budget
+        int[] free = kept(run(periodic(0.4).build()));
+        assertTrue(macs(free) <= 211, "MACs " + macs(free));
+        assertTrue(free[0] != 4 || free[1] != 3, java.util.Arrays.toString(free));
+        // cap 0.5: no group below half its width; floor 0.25: conv1 loses at least 2, conv2 1
+        HessoDriver banded = run(periodic(0.4).optGroupSparsityBounds(0.25, 0.5).build());
+        int[] k = kept(banded);
+        assertTrue(k[0] >= 4 && k[0] <= 6 && k[1] >= 3 && k[1] <= 5, java.util.Arrays.toString(k));
+        assertTrue(macs(k) <= 211 && macs(k) > 211 - 60, "MACs " + macs(k));
+        assertEquals(Phase.PRUNED, banded.metrics().phase());
+    }
+
+    @Test
+    void aCapThatLeavesTheBudgetOutOfReachIsRefused() {
+        // cap 0.5 keeps at least (4, 3): 204 of 528 MACs = 0.38636
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new HessoDriver(
+                                        periodic(0.3).optGroupSparsityBounds(0, 0.5).build(),
+                                        groups(),
+                                        null,
+                                        COST));
+        assertEquals(
+                "targetMacs 0.3 is out of reach: with every prunable node group down to what the"
+                        + " group sparsity cap 0.5 allows and the other layers unchanged the model"
+                        + " keeps 204 of 528 MACs (0.3864); set targetMacs to at least 0.3864, or"
+                        + " raise the cap",
+                e.getMessage());
+    }
+
+    private static HessoDriver run(HessoSettings settings) {
+        QuadraticToy toy = toy();
+        HessoDriver driver = new HessoDriver(settings, groups(), null, COST);
+        ReferenceEngine engine = new ReferenceEngine(driver, SGD, 0.05, toy.start);
+        toy.run(engine, 20);
+        assertEquals(pruned(driver), zeroChannels(engine, driver.channelIndex()));
+        return driver;
+    }
+
+    @Test
     void aMacBudgetNeedsACostModelAndAReachableTarget() {
         IllegalArgumentException missing =
                 assertThrows(

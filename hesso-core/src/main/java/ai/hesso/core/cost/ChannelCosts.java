@@ -146,11 +146,36 @@ public final class ChannelCosts {
      * @return the cost
      */
     public long minimumCost(int groupDivisible) {
+        return cost(leastWidths(groupDivisible, new int[fullWidths.length]));
+    }
+
+    /**
+     * Returns the fewest channels each prunable group can be taken down to by moves of {@code
+     * groupDivisible} channels ({@link ai.hesso.core.selection.MacBudgetSelection}) when no group
+     * may keep fewer than {@code leastKept[g]}: the smallest width of {@code n, the multiples of q
+     * below n} that is at least {@code max(q, leastKept[g])}, or {@code n} when none is.
+     *
+     * @param groupDivisible {@code q}, at least 1
+     * @param leastKept the fewest channels each group may keep (0: no limit but {@code q})
+     * @return the least reachable width of each prunable group
+     */
+    public int[] leastWidths(int groupDivisible, int[] leastKept) {
+        if (leastKept.length != fullWidths.length) {
+            throw new IllegalArgumentException(
+                    "need one least width per prunable group ("
+                            + fullWidths.length
+                            + "), got "
+                            + leastKept.length);
+        }
         int[] least = new int[fullWidths.length];
         for (int g = 0; g < least.length; g++) {
-            least[g] = Math.min(fullWidths[g], groupDivisible);
+            int n = fullWidths[g];
+            int floor = Math.max(groupDivisible, leastKept[g]);
+            // the multiples of q at least the floor, below n; n itself when there is none
+            int multiple = (floor + groupDivisible - 1) / groupDivisible * groupDivisible;
+            least[g] = multiple < n ? multiple : n;
         }
-        return cost(least);
+        return least;
     }
 
     /**

@@ -400,16 +400,55 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * adjusted target becomes the number of channels chosen so far. Needs the cost model.
      */
     void selectWithinBudget(double[] scores, double fraction) {
+        selectWithinBudget(scores, fraction, 1);
+    }
+
+    /**
+     * As {@link #selectWithinBudget(double[], double)}, within the group floors and caps of {@link
+     * GroupSparsityBounds}: first each group below its floor gives its due (what it still owes,
+     * spread over the {@code periodsLeft} periods left, this one included; {@code groupDivisible}
+     * may give some back), then the cost walk continues from the widths that leaves, never taking a
+     * group past its cap.
+     */
+    void selectWithinBudget(double[] scores, double fraction, int periodsLeft) {
+        GroupSparsityBounds bounds = settings.groupSparsityBounds();
+        IntPredicate important = c -> states.get(c) == ChannelState.IMPORTANT;
+        if (!bounds.isNone()) {
+            int[] dues =
+                    BoundedSelection.floorDues(
+                            index, scores, important, lostPerGroup(), periodsLeft, bounds);
+            states.markRedundant(
+                    GroupDivisibleRounding.apply(
+                            index, dues, states.prunedPerGroup(), settings.groupDivisible()));
+        }
         int[] chosen =
                 MacBudgetSelection.select(
                         scores,
-                        c -> states.get(c) == ChannelState.IMPORTANT,
+                        important,
                         costs,
-                        costs.keptWithout(removed(false)),
+                        // the floors' dues are redundant now and count as removed; without bounds
+                        // no channel is redundant at a period's start
+                        costs.keptWithout(removed(!bounds.isNone())),
                         budget(fraction),
-                        settings.groupDivisible());
+                        settings.groupDivisible(),
+                        bounds.leastKept(index));
         states.markRedundant(chosen);
         adjustedTarget = states.count(ChannelState.PRUNED) + states.count(ChannelState.REDUNDANT);
+    }
+
+    /**
+     * Whether some prunable group has lost fewer channels than its floor asks ({@link
+     * GroupSparsityBounds#floorCount(int)}); always false without a floor.
+     */
+    boolean owesFloor() {
+        GroupSparsityBounds bounds = settings.groupSparsityBounds();
+        int[] lost = lostPerGroup();
+        for (int g = 0; g < lost.length; g++) {
+            if (lost[g] < bounds.floorCount(index.prunableGroups().get(g).channels())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -60,9 +60,10 @@ final class PeriodicIdentification extends Identification {
             states.commitRedundant();
             if (costs != null) {
                 double fraction = costFractions[periodsStarted];
-                if (currentCost(false) > budget(fraction)) {
-                    // a period whose cost is already within budget needs no scores
-                    selectWithinBudget(score(context), fraction);
+                if (currentCost(false) > budget(fraction) || owesFloor()) {
+                    // a period within budget that owes no floor needs no scores
+                    selectWithinBudget(
+                            score(context), fraction, schedule.pruningPeriods() - periodsStarted);
                 }
             } else {
                 int quota = quotas[periodsStarted];

@@ -4,6 +4,7 @@ import ai.hesso.core.GroupSparsityBounds;
 import ai.hesso.core.group.ChannelIndex;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 
 /**
  * The global selection with per-group floors and caps ({@link GroupSparsityBounds}). In each
@@ -84,6 +85,40 @@ public final class BoundedSelection {
             }
         }
         return Arrays.copyOf(chosen, k);
+    }
+
+    /**
+     * Selects only the floors' dues of a period, with no quota to cut them to: what each group
+     * still owes its floor, spread evenly over the periods left, its lowest-scoring candidates. A
+     * MAC budget takes these first and spends the rest of the period's cost by {@link
+     * MacBudgetSelection}.
+     *
+     * @param index the prunable channels
+     * @param scores one score per global channel, lower is more redundant
+     * @param candidate which global channels may be chosen
+     * @param before the channels each prunable group lost before this period
+     * @param periodsLeft the periods left, this one included, at least 1
+     * @param bounds the floors and caps
+     * @return the chosen global channel indices, group by group, each by ascending score, then
+     *     index
+     */
+    public static int[] floorDues(
+            ChannelIndex index,
+            double[] scores,
+            IntPredicate candidate,
+            int[] before,
+            int periodsLeft,
+            GroupSparsityBounds bounds) {
+        if (periodsLeft < 1) {
+            throw new IllegalArgumentException("periodsLeft must be >= 1, got " + periodsLeft);
+        }
+        int[] due = dues(index, before, Integer.MAX_VALUE, periodsLeft, bounds);
+        return IntStream.range(0, due.length)
+                .flatMap(
+                        g ->
+                                IntStream.of(
+                                        LowestScores.inGroup(index, g, scores, candidate, due[g])))
+                .toArray();
     }
 
     /**

@@ -63,6 +63,40 @@ public final class MacBudgetSelection {
             int[] kept,
             double targetCost,
             int groupDivisible) {
+        return select(
+                scores,
+                candidate,
+                costs,
+                kept,
+                targetCost,
+                groupDivisible,
+                new int[costs.index().prunableGroups().size()]);
+    }
+
+    /**
+     * Chooses the channels as {@link #select(double[], IntPredicate, ChannelCosts, int[], double,
+     * int)} does, never taking a group below a least width: a move that would leave group {@code g}
+     * with fewer than {@code leastKept[g]} channels is not offered (the group sparsity cap of
+     * {@link ai.hesso.core.GroupSparsityBounds} under a MAC budget).
+     *
+     * @param scores one saliency score per global channel, lower meaning more redundant
+     * @param candidate which channels may be chosen
+     * @param costs the cost model bound to the channel index
+     * @param kept the kept width of each prunable group before this selection (not changed)
+     * @param targetCost the cost to reach, in the cost model's units
+     * @param groupDivisible {@code q}, at least 1
+     * @param leastKept the fewest channels each prunable group may keep (0: no limit but {@code q})
+     * @return the chosen global channels, in the order they were chosen; the cost at the widths
+     *     they leave is at most {@code targetCost} unless no move is left
+     */
+    public static int[] select(
+            double[] scores,
+            IntPredicate candidate,
+            ChannelCosts costs,
+            int[] kept,
+            double targetCost,
+            int groupDivisible,
+            int[] leastKept) {
         if (groupDivisible < 1) {
             throw new IllegalArgumentException(
                     "groupDivisible must be >= 1, got " + groupDivisible);
@@ -74,6 +108,13 @@ public final class MacBudgetSelection {
                             + index.size()
                             + "), got "
                             + scores.length);
+        }
+        if (leastKept.length != kept.length) {
+            throw new IllegalArgumentException(
+                    "need one least width per prunable group ("
+                            + kept.length
+                            + "), got "
+                            + leastKept.length);
         }
         int[] widths = kept.clone();
         List<int[]> queues = candidatesByGroup(scores, candidate, index);
@@ -97,7 +138,9 @@ public final class MacBudgetSelection {
                                 index.prunableGroups().get(g).channels(),
                                 widths[g],
                                 groupDivisible);
-                if (count == 0 || taken[g] + count > queues.get(g).length) {
+                if (count == 0
+                        || taken[g] + count > queues.get(g).length
+                        || widths[g] - count < leastKept[g]) {
                     continue;
                 }
                 long saving = costs.saving(widths, g, count);

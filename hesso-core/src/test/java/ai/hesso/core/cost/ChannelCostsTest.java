@@ -75,6 +75,22 @@ class ChannelCostsTest {
     }
 
     @Test
+    void leastWidthsAreTheSmallestReachableMultiplesAboveTheLimit() {
+        // conv1 8 channels, conv2 16 (smallCnn)
+        ChannelCosts one = new ChannelCosts(smallCnn(), new ChannelIndex(smallCnnGroups(), 1));
+        assertArrayEquals(new int[] {1, 1}, one.leastWidths(1, new int[] {0, 0}));
+        assertArrayEquals(new int[] {3, 9}, one.leastWidths(1, new int[] {3, 9}));
+        assertEquals(one.minimumCost(1), one.cost(one.leastWidths(1, new int[2])));
+        // q = 4: 8 -> 4, 16 -> 12 -> 8 -> 4; at least 5 means 8 for conv1 (its full width) and
+        // conv2; at least 13 leaves conv2 at 16 (12 is too few)
+        ChannelCosts four = new ChannelCosts(smallCnn(), new ChannelIndex(smallCnnGroups(), 4));
+        assertArrayEquals(new int[] {4, 4}, four.leastWidths(4, new int[] {0, 0}));
+        assertArrayEquals(new int[] {8, 8}, four.leastWidths(4, new int[] {5, 5}));
+        assertArrayEquals(new int[] {8, 16}, four.leastWidths(4, new int[] {6, 13}));
+        assertThrows(IllegalArgumentException.class, () -> four.leastWidths(4, new int[1]));
+    }
+
+    @Test
     void aGroupTooSmallToPruneKeepsItsFullWidth() {
         // with groupDivisible 8, conv1 (8 channels) is not prunable: only conv2 has a width
         ChannelCosts costs = new ChannelCosts(smallCnn(), new ChannelIndex(smallCnnGroups(), 8));

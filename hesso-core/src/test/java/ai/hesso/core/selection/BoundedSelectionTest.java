@@ -138,4 +138,29 @@ class BoundedSelectionTest {
                 IllegalArgumentException.class,
                 () -> BoundedSelection.select(index(), SCORES, c -> true, new int[3], 1, 0, none));
     }
+
+    @Test
+    void floorDuesAreEachGroupsOwedShareWithNoQuota() {
+        // floor 0.5 over two periods: a owes 2 -> 1 now (3), b owes 2 -> 1 (4), c owes 4 -> 2
+        // (8, 9); b lost one channel before and owes only 1 -> 1 (5 is the lowest left)
+        GroupSparsityBounds half = new GroupSparsityBounds(0.5, 1);
+        assertArrayEquals(
+                new int[] {3, 4, 8, 9},
+                BoundedSelection.floorDues(index(), SCORES, c -> true, new int[3], 2, half));
+        assertArrayEquals(
+                new int[] {3, 5, 8, 9},
+                BoundedSelection.floorDues(
+                        index(), SCORES, c -> c != 4, new int[] {0, 1, 0}, 2, half));
+        // in the last period everything owed is due; no floor, nothing
+        assertArrayEquals(
+                new int[] {3, 2, 4, 5, 8, 9, 10, 11},
+                BoundedSelection.floorDues(index(), SCORES, c -> true, new int[3], 1, half));
+        assertArrayEquals(
+                new int[] {},
+                BoundedSelection.floorDues(
+                        index(), SCORES, c -> true, new int[3], 1, GroupSparsityBounds.NONE));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> BoundedSelection.floorDues(index(), SCORES, c -> true, new int[3], 0, half));
+    }
 }

@@ -125,4 +125,28 @@ class MacBudgetSelectionTest {
         assertArrayEquals(new int[] {6, 7, 0, 1}, chosen);
         assertEquals(54, costs.cost(new int[] {4, 2}));
     }
+
+    @Test
+    void aLeastWidthPerGroupIsNeverCrossed() {
+        ChannelCosts costs = costs(1, 3, 2);
+        // A may keep no fewer than 2: channel 0 first (as without the limit) -> (2, 2), cost 30;
+        // A's next move would leave 1, so only B's channel 3 is offered (saving 2 + 3) -> (2, 1),
+        // cost 25; no move is left and the target 20 stays out of reach
+        assertArrayEquals(
+                new int[] {0, 3},
+                MacBudgetSelection.select(
+                        SCORES, c -> true, costs, new int[] {3, 2}, 20, 1, new int[] {2, 0}));
+        // B may not shrink: channel 0 -> (2, 2), cost 30; A's channel 2 saves 12 and reaches the
+        // target -> (1, 2), cost 10 + 2 + 6 = 18
+        assertArrayEquals(
+                new int[] {0, 2},
+                MacBudgetSelection.select(
+                        SCORES, c -> true, costs, new int[] {3, 2}, 20, 1, new int[] {0, 2}));
+        assertEquals(18, costs.cost(new int[] {1, 2}));
+        // zeros are the plain walk
+        assertArrayEquals(
+                MacBudgetSelection.select(SCORES, c -> true, costs, new int[] {3, 2}, 20, 1),
+                MacBudgetSelection.select(
+                        SCORES, c -> true, costs, new int[] {3, 2}, 20, 1, new int[] {0, 0}));
+    }
 }

@@ -190,11 +190,7 @@ public final class AccuracyBench {
         List<ResultRow> out = new ArrayList<>();
         for (ResultRow r : rows) {
             Double d = dense.get(r.model() + "|" + r.seed());
-            boolean hesso =
-                    r.method().equals(Method.HESSO.label())
-                            || r.method().equals(Method.HESSO_CRIC.label())
-                            || r.method().equals(Method.HESSO_MACS.label())
-                            || r.method().equals(Method.HESSO_PER_GROUP.label());
+            boolean hesso = Method.of(r.method()).hesso();
             out.add(hesso && d != null && d > 0 ? r.withStepTimeRatio(r.seconds() / d) : r);
         }
         return out;

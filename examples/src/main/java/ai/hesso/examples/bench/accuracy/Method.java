@@ -22,6 +22,16 @@ public enum Method {
      */
     HESSO_MACS("hesso-macs", "HESSO global with a MAC budget (optTargetMacs)"),
     /**
+     * HESSO-SGD with the trial's MAC budget and group floors and caps ({@code
+     * optGroupSparsityBounds}) around the per-layer fraction {@code f} that meets the same budget:
+     * every node group loses between {@code f / 2} and {@code (1 + f) / 2} of its channels, the MAC
+     * walk (saliency per MAC saved) choosing within that band ({@code bench frontier} only).
+     */
+    HESSO_MACS_BANDED(
+            "hesso-macs-banded",
+            "HESSO with the MAC budget, every group losing between f/2 and (1+f)/2 of its channels"
+                    + " (f: the per-group fraction)"),
+    /**
      * HESSO-SGD at the same group sparsity with {@code Allocation.PER_GROUP}: every node group
      * loses the same fraction, HESSO's saliency choosing inside each (Torch-Pruning's per-layer
      * rule with HESSO's criterion and periods).
@@ -116,10 +126,25 @@ public enum Method {
      * @return true for the methods {@code bench accuracy} does not run
      */
     public boolean frontierOnly() {
-        return this == ONESHOT_L2_PER_GROUP
+        return this == HESSO_MACS_BANDED
+                || this == ONESHOT_L2_PER_GROUP
                 || this == RANDOM_PER_GROUP
                 || this == SCRATCH_PER_GROUP
                 || this == ITERATIVE_L2_GLOBAL_NORM;
+    }
+
+    /**
+     * Returns whether the method trains with HESSO's optimizer (its rows carry a step time ratio to
+     * dense).
+     *
+     * @return true for the HESSO methods
+     */
+    public boolean hesso() {
+        return this == HESSO
+                || this == HESSO_CRIC
+                || this == HESSO_MACS
+                || this == HESSO_MACS_BANDED
+                || this == HESSO_PER_GROUP;
     }
 
     /**

@@ -185,7 +185,7 @@ public final class TrialRunner {
                     trained = train(trial, model, sgd(), null, g -> () -> {});
                     removed = Map.of();
                 }
-                case HESSO, HESSO_CRIC, HESSO_MACS, HESSO_PER_GROUP -> {
+                case HESSO, HESSO_CRIC, HESSO_MACS, HESSO_MACS_BANDED, HESSO_PER_GROUP -> {
                     try (HessoOptimizer hesso = hesso(trial, block)) {
                         trained = train(trial, model, hesso, hesso, g -> () -> {});
                         removed = hesso.prunedChannels();
@@ -458,6 +458,14 @@ public final class TrialRunner {
         HessoSettings.Builder pruning = HessoSettings.builder();
         if (trial.method() == Method.HESSO_MACS && trial.macBudget() > 0) {
             pruning.optTargetMacs(trial.macBudget());
+        } else if (trial.method() == Method.HESSO_MACS_BANDED) {
+            if (!(trial.macBudget() > 0)) {
+                throw new IllegalArgumentException(
+                        trial.method().label() + " needs a MAC budget (bench frontier)");
+            }
+            // the band around the per-layer fraction that meets the same budget
+            double f = (double) perGroupCount(trial) / budget(trial.model()).channels();
+            pruning.optTargetMacs(trial.macBudget()).optGroupSparsityBounds(f / 2, (1 + f) / 2);
         } else if (trial.method() == Method.HESSO_PER_GROUP && trial.macBudget() > 0) {
             // HESSO's count is floor(N * s): half a channel above K gives exactly K
             MacBudget budget = budget(trial.model());

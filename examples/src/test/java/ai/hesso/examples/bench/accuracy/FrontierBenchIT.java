@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.training.dataset.Dataset;
+import ai.hesso.djl.discovery.DiscoveredGroup;
+import ai.hesso.djl.discovery.DiscoveryReport;
 import ai.hesso.examples.data.FashionMnist;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -55,19 +57,25 @@ class FrontierBenchIT {
                         5);
         long[] steps = new long[1];
         Map<String, Integer> removedBy = new HashMap<>();
+        // hesso-macs-banded: each prunable group's removed count and width, to check the band
+        Map<String, int[]> bandedLoss = new HashMap<>();
         AccuracyBench.Outcome outcome =
                 new FrontierBench(settings)
                         .optProgress(n -> steps[0] += n, label -> {})
                         .optInspector(
-                                (trial, trained, report, removed, compact) ->
-                                        removedBy.put(
-                                                trial.method().label(),
-                                                removed.values().stream()
-                                                        .mapToInt(r -> r.length)
-                                                        .sum()))
+                                (trial, trained, report, removed, compact) -> {
+                                    removedBy.put(
+                                            trial.method().label(),
+                                            removed.values().stream()
+                                                    .mapToInt(r -> r.length)
+                                                    .sum());
+                                    if (trial.method() == Method.HESSO_MACS_BANDED) {
+                                        bandedLoss.putAll(lossPerGroup(report, removed));
+                                    }
+                                })
                         .run();
-        assertEquals(8, outcome.rows().size());
-        assertEquals(8L * 50, steps[0]);
+        assertEquals(9, outcome.rows().size());
+        assertEquals(9L * 50, steps[0]);
 
         long dense = outcome.rows().get(0).denseFlops();
         long limit = (long) Math.floor(0.2 * dense);
@@ -99,13 +107,30 @@ class FrontierBenchIT {
                 assertEquals(removedBy.get(r.method()), r.removedChannels(), r.method());
             }
         }
+        // the band around the per-group fraction f: every group loses between floor(n f / 2)
+        // and floor(n (1 + f) / 2) of its n channels
+        double f =
+                outcome.rows().stream()
+                        .filter(r -> r.method().equals(Method.HESSO_PER_GROUP.label()))
+                        .findFirst()
+                        .orElseThrow()
+                        .targetSparsity();
+        assertFalse(bandedLoss.isEmpty());
+        for (Map.Entry<String, int[]> e : bandedLoss.entrySet()) {
+            int lost = e.getValue()[0];
+            int n = e.getValue()[1];
+            assertTrue(
+                    lost >= (int) Math.floor(f / 2 * n)
+                            && lost <= (int) Math.floor((1 + f) / 2 * n),
+                    e.getKey() + " lost " + lost + " of " + n + ", band around " + f);
+        }
         // one per-layer architecture for all five per-group methods
         assertEquals(1, perGroupMacs.size(), perGroupMacs.toString());
         assertEquals(1, perGroupCounts.size(), perGroupCounts.toString());
 
         JsonArray rows =
                 JsonParser.parseString(Files.readString(outcome.results())).getAsJsonArray();
-        assertEquals(8, rows.size());
+        assertEquals(9, rows.size());
         for (JsonElement e : rows) {
             JsonObject r = e.getAsJsonObject();
             assertTrue(r.has("rule"));
@@ -118,5 +143,19 @@ class FrontierBenchIT {
         System.arraycopy(Files.readAllBytes(plot), 0, head, 0, 4);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head);
         assertFalse(ResultsTable.formatFrontier(outcome.rows()).isBlank());
+    }
+
+    /** Each prunable group's removed channel count and width. */
+    private static Map<String, int[]> lossPerGroup(
+            DiscoveryReport report, Map<String, int[]> removed) {
+        Map<String, int[]> loss = new HashMap<>();
+        for (DiscoveredGroup g : report.prunableGroups()) {
+            loss.put(
+                    g.name(),
+                    new int[] {
+                        removed.getOrDefault(g.name(), new int[0]).length, g.group().channels()
+                    });
+        }
+        return loss;
     }
 }
