@@ -35,11 +35,12 @@ class BenchAccuracyCommandTest {
     }
 
     @Test
-    void quickIsOneSeedTwoEpochsOfTheFirstFiveThousandImages() {
+    void quickIsOneSeedFiftyStepsPerMethod() {
         AccuracySettings s = parse("--quick", "--out", "/tmp/x");
         assertEquals(AccuracySettings.quick(s.dataDirectory(), Path.of("/tmp/x")), s);
-        // 5000 / 128 -> 40 steps per epoch, 80 per method
-        assertEquals(80, s.totalSteps());
+        // 1600 / 64 -> 25 steps per epoch, 50 per method: the fewest HESSO's periods allow
+        assertEquals(50, s.totalSteps());
+        assertEquals(1_000, s.testLimit());
         // per model: dense, hesso 0.5 and 0.7, cric 0.7, hesso-macs, hesso-per-group, oneshot,
         // iterative, iterative per group, random, scratch
         List<Trial> trials = s.trials();
