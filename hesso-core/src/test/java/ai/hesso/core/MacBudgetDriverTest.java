@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cost.CostReport;
 import ai.hesso.core.cost.LayerMacModel;
 import ai.hesso.core.cost.LayerMacs;
@@ -14,6 +15,7 @@ import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.GroupMember;
 import ai.hesso.core.group.NodeGroup;
 import ai.hesso.core.reference.ReferenceEngine;
+import ai.hesso.core.selection.PerGroupBudget;
 import ai.hesso.core.variant.VariantSettings;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +177,30 @@ class MacBudgetDriverTest {
         assertTrue(k[0] >= 4 && k[0] <= 6 && k[1] >= 3 && k[1] <= 5, java.util.Arrays.toString(k));
         assertTrue(macs(k) <= 211 && macs(k) > 211 - 60, "MACs " + macs(k));
         assertEquals(Phase.PRUNED, banded.metrics().phase());
+    }
+
+    @Test
+    void perGroupAllocationTurnsTheBudgetIntoTheSmallestCountThatMeetsIt() {
+        // the same-fraction split (GroupQuotas: the group whose fraction after one more is lowest,
+        // ties to conv1) of K channels: 6 -> (4, 2), widths (4, 4), 120 + 80 + 32 = 232 MACs;
+        // 7 -> (4, 3), widths (4, 3), 120 + 60 + 24 = 204, within 0.4 * 528 = 211
+        ChannelCosts costs = new ChannelCosts(COST, new ChannelIndex(groups(), 1));
+        assertArrayEquals(new int[] {4, 4}, PerGroupBudget.widths(costs, 6));
+        assertArrayEquals(new int[] {4, 3}, PerGroupBudget.widths(costs, 7));
+        assertEquals(7, PerGroupBudget.count(costs, 211));
+        assertEquals(6, PerGroupBudget.count(costs, 232));
+        assertEquals(0, PerGroupBudget.count(costs, 528));
+        // every group at one channel: 30 + 5 + 8 = 43
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> PerGroupBudget.count(costs, 42));
+        assertTrue(e.getMessage().contains("keeps 43 of 528 MACs"), e.getMessage());
+
+        HessoDriver driver = run(periodic(0.4).optAllocation(Allocation.PER_GROUP).build());
+        assertEquals(7, driver.metrics().targetChannels());
+        assertArrayEquals(new int[] {4, 3}, kept(driver));
+        CostReport report = driver.costReport().orElseThrow();
+        assertEquals(204, report.currentMacs());
+        assertEquals(211, report.budgetMacs());
     }
 
     @Test

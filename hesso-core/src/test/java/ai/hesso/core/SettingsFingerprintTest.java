@@ -129,17 +129,27 @@ class SettingsFingerprintTest {
     }
 
     @Test
-    void perGroupAllocationRefusesAMacBudgetAndCric() {
-        IllegalArgumentException macs =
+    void perGroupAllocationTakesAMacBudgetButNotCricNorGroupDivisible() {
+        HessoSettings macs =
+                HessoSettings.builder()
+                        .optTargetMacs(0.3)
+                        .setPruningSteps(10)
+                        .optAllocation(Allocation.PER_GROUP)
+                        .build();
+        assertEquals(Allocation.PER_GROUP, macs.allocation());
+        IllegalArgumentException divisible =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
                                 HessoSettings.builder()
                                         .optTargetMacs(0.3)
                                         .setPruningSteps(10)
+                                        .optGroupDivisible(4)
                                         .optAllocation(Allocation.PER_GROUP)
                                         .build());
-        assertTrue(macs.getMessage().contains("optTargetMacs"), macs.getMessage());
+        assertTrue(
+                divisible.getMessage().contains("groupDivisible 4 would give channels back"),
+                divisible.getMessage());
         IllegalArgumentException cric =
                 assertThrows(
                         IllegalArgumentException.class,

@@ -17,6 +17,7 @@ import ai.hesso.core.selection.GroupDivisibleRounding;
 import ai.hesso.core.selection.GroupQuotas;
 import ai.hesso.core.selection.LowestScores;
 import ai.hesso.core.selection.MacBudgetSelection;
+import ai.hesso.core.selection.PerGroupBudget;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -56,7 +57,11 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
         this.index = index;
         this.settings = settings;
         this.costs = costs;
-        this.initialTarget = settings.targetChannels(index.size());
+        this.initialTarget =
+                costs != null && settings.allocation() == Allocation.PER_GROUP
+                        // the budget becomes a channel count, split over the groups as usual
+                        ? PerGroupBudget.count(costs, budget(settings.targetMacs().getAsDouble()))
+                        : settings.targetChannels(index.size());
         if (saved == null) {
             this.states = new ChannelStates(index);
             this.adjustedTarget = initialTarget;
@@ -391,7 +396,16 @@ public abstract sealed class Identification permits PeriodicIdentification, Cric
      * channel with a MAC budget.
      */
     boolean nothingToSelect() {
-        return costs == null ? initialTarget == 0 : index.size() == 0;
+        return selectsByCost() ? index.size() == 0 : initialTarget == 0;
+    }
+
+    /**
+     * Whether each period spends a share of the MAC budget ({@link MacBudgetSelection}); false with
+     * a group sparsity target and with {@link Allocation#PER_GROUP}, whose MAC budget is a channel
+     * count ({@link PerGroupBudget}).
+     */
+    boolean selectsByCost() {
+        return costs != null && settings.allocation() == Allocation.GLOBAL;
     }
 
     /**

@@ -39,7 +39,9 @@ final class PeriodicIdentification extends Identification {
         this.schedule = schedule;
         this.quotas = schedule.quotas(initialTarget);
         this.costFractions =
-                costs == null ? null : schedule.costFractions(settings.targetMacs().getAsDouble());
+                selectsByCost()
+                        ? schedule.costFractions(settings.targetMacs().getAsDouble())
+                        : null;
         if (progress != null) {
             if (progress.periodsStarted() > schedule.pruningPeriods()) {
                 throw new IllegalArgumentException(
@@ -58,7 +60,7 @@ final class PeriodicIdentification extends Identification {
     public StepPlan plan(int step, StepContext context) {
         if (schedule.startsPeriod(step, periodsStarted)) {
             states.commitRedundant();
-            if (costs != null) {
+            if (selectsByCost()) {
                 double fraction = costFractions[periodsStarted];
                 if (currentCost(false) > budget(fraction) || owesFloor()) {
                     // a period within budget that owes no floor needs no scores

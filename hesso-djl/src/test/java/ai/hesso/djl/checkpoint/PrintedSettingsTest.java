@@ -38,6 +38,11 @@ class PrintedSettingsTest {
                         .optGroupSparsityBounds(0.25, 0.75)
                         .build(),
                 HessoSettings.builder()
+                        .optTargetMacs(0.2)
+                        .setPruningSteps(10)
+                        .optGroupSparsityBounds(0.3, 0.8)
+                        .build(),
+                HessoSettings.builder()
                         .optTargetGroupSparsity(0.5)
                         .optCric(
                                 CricSettings.builder()

@@ -1,7 +1,10 @@
 package ai.hesso.examples.bench.baselines;
 
+import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cost.CostModel;
+import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
+import ai.hesso.core.selection.PerGroupBudget;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,11 +154,13 @@ public final class MacBudget {
      */
     public int perGroupCount(double fraction) {
         long goal = target(fraction);
-        return smallestMeeting(
-                k -> cost(perGroupSplit(k)) <= goal,
-                0,
-                mostRemovable(),
-                () -> unreachable(fraction, perGroupSplit(mostRemovable()), "per-group"));
+        Map<String, int[]> most = perGroupSplit(mostRemovable());
+        if (cost(most) > goal) {
+            throw unreachable(fraction, most, "per-group");
+        }
+        // the search HESSO's optAllocation(PER_GROUP) with optTargetMacs runs, on this cost model
+        return PerGroupBudget.count(
+                new ChannelCosts(model, new ChannelIndex(groups, 1)), (double) goal);
     }
 
     /**
