@@ -38,8 +38,8 @@ class BenchAccuracyCommandTest {
     void quickIsOneSeedFiftyStepsPerMethod() {
         AccuracySettings s = parse("--quick", "--out", "/tmp/x");
         assertEquals(AccuracySettings.quick(s.dataDirectory(), Path.of("/tmp/x")), s);
-        // 1600 / 64 -> 25 steps per epoch, 50 per method: the fewest HESSO's periods allow
-        assertEquals(50, s.totalSteps());
+        // 1792 / 64 -> 28 steps per epoch, 56 per method: CRIC on resnet8 needs 52
+        assertEquals(56, s.totalSteps());
         assertEquals(1_000, s.testLimit());
         // per model: dense, hesso 0.5 and 0.7, cric 0.7, hesso-macs, hesso-per-group, oneshot,
         // iterative, iterative per group, random, scratch
@@ -89,7 +89,7 @@ class BenchAccuracyCommandTest {
                         "--baseline-sparsities",
                         "0.6");
         assertEquals(List.of("resnet8"), s.models());
-        assertEquals(3 * 40, s.totalSteps());
+        assertEquals(3 * 28, s.totalSteps());
         // per seed: dense, hesso 0.3, hesso 0.6, scratch 0.6
         assertEquals(
                 List.of(
@@ -120,7 +120,7 @@ class BenchAccuracyCommandTest {
                         + " among --sparsities [0.5, 0.7] (scratch trains HESSO's architecture at"
                         + " the same target)",
                 "--epochs|0|hesso bench accuracy: --epochs must be at least 1, got 0",
-                "--limit|100|hesso bench accuracy: the budget of 2 steps is too short: HESSO's five"
+                "--limit|100|hesso bench accuracy: the budget of 4 steps is too short: HESSO's five"
                         + " periods need at least 50 (raise --epochs or --limit, or lower"
                         + " --batch-size)"
             })

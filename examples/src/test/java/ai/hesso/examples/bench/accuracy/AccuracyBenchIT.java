@@ -264,4 +264,34 @@ class AccuracyBenchIT {
                 .mapToInt(g -> g.group().channels())
                 .sum();
     }
+
+    @Test
+    void theQuickPresetLetsCricFinishOnResnet8(@TempDir Path out) throws Exception {
+        assumeTrue(
+                Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TRAIN))
+                        && Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TEST)),
+                "dataset-fashion-mnist is not installed");
+        // CRIC probes every group before its cycles: on resnet8 it needs more steps than HESSO's
+        // periods (52 against 50); a --quick budget too short for it stops the whole run
+        AccuracySettings quick = AccuracySettings.quick(DIR, out);
+        AccuracySettings cricOnly =
+                new AccuracySettings(
+                        DIR,
+                        out,
+                        List.of(BenchModels.RESNET8),
+                        List.of(Method.HESSO_CRIC),
+                        quick.seeds(),
+                        quick.epochs(),
+                        quick.batchSize(),
+                        quick.trainLimit(),
+                        quick.testLimit(),
+                        quick.learningRate(),
+                        quick.sparsities(),
+                        quick.baselineSparsities(),
+                        quick.cricSparsity(),
+                        quick.iterations());
+        AccuracyBench.Outcome outcome = new AccuracyBench(cricOnly).run();
+        assertEquals(1, outcome.rows().size());
+        assertTrue(outcome.rows().get(0).removedChannels() > 0);
+    }
 }
