@@ -1,10 +1,7 @@
 package ai.hesso.examples.bench.baselines;
 
-import ai.hesso.core.cost.ChannelCosts;
 import ai.hesso.core.cost.CostModel;
-import ai.hesso.core.group.ChannelIndex;
 import ai.hesso.core.group.NodeGroup;
-import ai.hesso.core.selection.PerGroupBudget;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,13 +151,11 @@ public final class MacBudget {
      */
     public int perGroupCount(double fraction) {
         long goal = target(fraction);
-        Map<String, int[]> most = perGroupSplit(mostRemovable());
-        if (cost(most) > goal) {
-            throw unreachable(fraction, most, "per-group");
-        }
-        // the search HESSO's optAllocation(PER_GROUP) with optTargetMacs runs, on this cost model
-        return PerGroupBudget.count(
-                new ChannelCosts(model, new ChannelIndex(groups, 1)), (double) goal);
+        return smallestMeeting(
+                k -> cost(perGroupSplit(k)) <= goal,
+                0,
+                mostRemovable(),
+                () -> unreachable(fraction, perGroupSplit(mostRemovable()), "per-group"));
     }
 
     /**
