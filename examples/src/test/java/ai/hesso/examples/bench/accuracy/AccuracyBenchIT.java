@@ -64,10 +64,7 @@ class AccuracyBenchIT {
     @Test
     void everyRowIsCompactedAtItsExactSparsityAndWrittenInTheSchema(@TempDir Path out)
             throws Exception {
-        assumeTrue(
-                Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TRAIN))
-                        && Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TEST)),
-                "dataset-fashion-mnist is not installed");
+        assumeData();
         AccuracySettings settings =
                 new AccuracySettings(
                         DIR,
@@ -267,10 +264,7 @@ class AccuracyBenchIT {
 
     @Test
     void theQuickPresetLetsCricFinishOnResnet8(@TempDir Path out) throws Exception {
-        assumeTrue(
-                Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TRAIN))
-                        && Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TEST)),
-                "dataset-fashion-mnist is not installed");
+        assumeData();
         // CRIC probes every group before its cycles: on resnet8 it needs more steps than HESSO's
         // periods (52 against 50); a --quick budget too short for it stops the whole run
         AccuracySettings quick = AccuracySettings.quick(DIR, out);
@@ -293,5 +287,12 @@ class AccuracyBenchIT {
         AccuracyBench.Outcome outcome = new AccuracyBench(cricOnly).run();
         assertEquals(1, outcome.rows().size());
         assertTrue(outcome.rows().get(0).removedChannels() > 0);
+    }
+
+    private static void assumeData() {
+        assumeTrue(
+                Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TRAIN))
+                        && Files.exists(FashionMnist.imagesFile(DIR, Dataset.Usage.TEST)),
+                "dataset-fashion-mnist is not installed");
     }
 }
