@@ -34,11 +34,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Accuracy at equal MACs: per-layer pruning (magnitude one-shot and iterative, random,"
                     + " scratch, HESSO per-group) at the per-group fraction that meets each MAC"
-                    + " budget on the cost model, HESSO with the MAC budget, and Torch-Pruning's"
+                    + " budget on the cost model, HESSO with the MAC budget (alone and within"
+                    + " group floors and caps), and Torch-Pruning's"
                     + " normalised global magnitude pruner to the budget; writes results.json and"
                     + " accuracy-vs-MACs plots.",
             "Without --quick: all 60,000 images, 2 epochs, seeds 1,2,3, budgets 0.2,0.1 (102"
-                    + " trials, about 2 hours on 2 cores)."
+                    + " trials, about 1.5 to 2 hours on 2 cores)."
         })
 public final class BenchFrontierCommand implements Callable<Integer> {
 

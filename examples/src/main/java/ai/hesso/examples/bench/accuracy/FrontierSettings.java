@@ -190,9 +190,9 @@ public record FrontierSettings(
     /**
      * The full budget: all 60,000 training and 10,000 test images, batch 128, 2 epochs (938 steps
      * per method), seeds 1, 2 and 3, both CNNs, budgets of 20% and 10% of the dense MACs (102
-     * trials, about 2 hours on 2 cores). The accuracy benchmark trains 6 epochs; at 13 steps a
-     * second on 2 cores 102 trials of 6 epochs would take about 6 hours, so the frontier trains two
-     * and says so in its header line.
+     * trials, about 1.5 to 2 hours on 2 cores; 78 of them took 71 minutes). The accuracy benchmark
+     * trains 6 epochs; at the 13 to 17 steps a second of that run, 102 trials of 6 epochs would
+     * take 5 to 6 hours, so the frontier trains two and says so in its header line.
      *
      * @param data the data directory
      * @param out the output directory
